@@ -1,0 +1,82 @@
+"""The document object that flows through the pipeline stages.
+
+Every stage reads and fills fields of one `Doc`. Span lists hold plain dicts whose
+`start`/`end` are `[start, end)` offsets into `Doc.text` (the logical text);
+`zhextract.record` adds the matching source offsets when it writes the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+Span = dict[str, Any]
+
+
+@dataclass
+class Source:
+    """Where a document came from: its path (if any), content hash and encoding."""
+
+    path: str | None = None
+    sha256: str = ""
+    encoding: str = "utf-8"
+
+
+@dataclass
+class Doc:
+    """A document being processed: the raw source text and everything found in it."""
+
+    raw: str
+    source: Source = field(default_factory=Source)
+    doc_date: dt.date | None = None
+    text: str = ""
+    # offset_map[i] is the source offset of text[i]; it has len(text) + 1 entries, the
+    # last one being the source offset just past the final character.
+    offset_map: list[int] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    sections: list[Span] = field(default_factory=list)
+    paragraphs: list[Span] = field(default_factory=list)
+    notes: list[Span] = field(default_factory=list)
+    sentences: list[Span] = field(default_factory=list)
+    tokens: list[Span] = field(default_factory=list)
+    entities: list[Span] = field(default_factory=list)
+    figures: list[Span] = field(default_factory=list)
+    dates: list[Span] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_text(
+        cls, raw: str, source: Source | None = None, doc_date: dt.date | None = None
+    ) -> Doc:
+        if source is None:
+            digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+            source = Source(path=None, sha256=digest, encoding="utf-8")
+        return cls(raw=raw, source=source, doc_date=doc_date)
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Source offsets `[start, end)` of the logical span `[start, end)`."""
+        if not self.offset_map:
+            return start, end
+        if end <= start:
+            return self.offset_map[start], self.offset_map[start]
+        return self.offset_map[start], self.offset_map[end - 1] + 1
+
+    def span(self, start: int, end: int, **fields: Any) -> Span:
+        """A span dict with its surface text, so `text[start:end] == span["text"]` holds."""
+        return {"text": self.text[start:end], "start": start, "end": end, **fields}
+
+
+def parse_doc_date(value: str | dt.date | None) -> dt.date | None:
+    """Accept an ISO date string, a `date` (or `datetime`) or None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError as error:
+        raise ValueError(f"doc_date must be an ISO date (YYYY-MM-DD), got {value!r}") from error

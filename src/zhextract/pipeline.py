@@ -1,0 +1,105 @@
+"""Pipelines declared in `pipelines/*.cfg` (spaCy config style) and run stage by stage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from confection import Config
+
+from . import __version__
+from .doc import Doc, Source, parse_doc_date
+from .record import to_record
+from .registry import Stage, get_stage
+
+PIPELINE_DIR = "pipelines"
+
+
+@dataclass
+class PipelineSpec:
+    name: str
+    version: str
+    stages: list[tuple[str, str, dict[str, Any]]]  # (stage name, factory, settings)
+
+
+class Pipeline:
+    """A loaded pipeline: call it on a text to get a JSON-ready record."""
+
+    def __init__(self, spec: PipelineSpec) -> None:
+        self.name = spec.name
+        self.version = f"{spec.version}+zhextract{__version__}"
+        self.stage_names = [name for name, _, _ in spec.stages]
+        self._stages: list[tuple[str, Stage]] = []
+        provided: set[str] = {"raw"}
+        for name, factory, settings in spec.stages:
+            info = get_stage(factory)
+            missing = [need for need in info.requires if need not in provided]
+            if missing:
+                raise ValueError(
+                    f"pipeline {spec.name!r}: stage {name!r} requires {missing}, "
+                    "which no earlier stage provides"
+                )
+            provided.update(info.provides)
+            self._stages.append((name, info.factory(**settings)))
+
+    def process(self, doc: Doc) -> Doc:
+        """Run every stage on `doc` in order and return it."""
+        for _name, stage in self._stages:
+            stage(doc)
+        return doc
+
+    def __call__(
+        self, text: str, doc_date: str | dt.date | None = None, source: Source | None = None
+    ) -> dict[str, Any]:
+        doc = Doc.from_text(text, source=source, doc_date=parse_doc_date(doc_date))
+        return to_record(self.process(doc), self.name, self.version)
+
+    def pipe(
+        self, texts: Iterable[str], doc_date: str | dt.date | None = None
+    ) -> Iterator[dict[str, Any]]:
+        for text in texts:
+            yield self(text, doc_date=doc_date)
+
+
+def read_spec(path_or_name: str | Path) -> PipelineSpec:
+    """Read a pipeline config: a bundled name such as "default", or a path to a .cfg file."""
+    config = Config().from_str(_config_text(path_or_name), interpolate=False)
+    header = config.get("pipeline", {})
+    stage_settings = config.get("stages", {})
+    stages = []
+    for stage_name in header.get("stages", []):
+        settings = dict(stage_settings.get(stage_name, {}))
+        factory = settings.pop("factory", stage_name)
+        stages.append((stage_name, factory, settings))
+    if not stages:
+        raise ValueError(f"pipeline {path_or_name!r} declares no stages")
+    return PipelineSpec(
+        name=str(header.get("name", Path(str(path_or_name)).stem)),
+        version=str(header.get("version", "0")),
+        stages=stages,
+    )
+
+
+def _config_text(path_or_name: str | Path) -> str:
+    path = Path(path_or_name)
+    if path.suffix == ".cfg" or path.exists():
+        return path.read_text(encoding="utf-8")
+    bundled = resources.files("zhextract").joinpath(PIPELINE_DIR, f"{path_or_name}.cfg")
+    if not bundled.is_file():
+        raise ValueError(f"no pipeline named {str(path_or_name)!r} and no such .cfg file")
+    return bundled.read_text(encoding="utf-8")
+
+
+_LOADED: dict[str, Pipeline] = {}
+
+
+def load(pipeline: str | Path = "default") -> Pipeline:
+    """Load a pipeline by bundled name or .cfg path (cached per process)."""
+    key = str(pipeline)
+    if key not in _LOADED:
+        _LOADED[key] = Pipeline(read_spec(pipeline))
+    return _LOADED[key]

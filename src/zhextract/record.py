@@ -1,0 +1,101 @@
+"""Turn a processed `Doc` into the published JSON record (see schemas/record.schema.json)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+from .doc import Doc, Span
+
+SCHEMA_VERSION = "1.0"
+SPAN_LISTS = ("sections", "paragraphs", "notes", "sentences", "tokens", "entities", "figures", "dates")
+
+
+def to_record(doc: Doc, pipeline_name: str, pipeline_version: str) -> dict[str, Any]:
+    """A JSON-ready dict: exact numbers as int (or float only where that is exact)."""
+    record: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "id": doc.source.sha256[:16],
+        "source": {
+            "path": doc.source.path,
+            "sha256": doc.source.sha256,
+            "encoding": doc.source.encoding,
+        },
+        "pipeline": {"name": pipeline_name, "version": pipeline_version},
+        "doc_date": doc.doc_date.isoformat() if doc.doc_date else None,
+        "text": doc.text,
+        "meta": json_ready(doc.meta),
+    }
+    for name in SPAN_LISTS:
+        record[name] = [_with_source_offsets(doc, item) for item in getattr(doc, name)]
+    record["warnings"] = list(doc.warnings)
+    return record
+
+
+def _with_source_offsets(doc: Doc, item: Span) -> Span:
+    source_start, source_end = doc.source_span(item["start"], item["end"])
+    ready = json_ready(item)
+    ready["source_start"] = source_start
+    ready["source_end"] = source_end
+    return ready
+
+
+def json_ready(value: Any) -> Any:
+    """Convert Decimals (recursively) to exact JSON numbers."""
+    if isinstance(value, Decimal):
+        return json_number(value)
+    if isinstance(value, dict):
+        return {key: json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(item) for item in value]
+    return value
+
+
+def json_number(value: Decimal) -> int | float | str:
+    """An integral Decimal becomes an int (exact at any size); otherwise a float when the
+    float's shortest repr is the same decimal, else the exact decimal string."""
+    if value == value.to_integral_value():
+        return int(value)
+    as_float = float(value)
+    if Decimal(repr(as_float)) == value:
+        return as_float
+    return format(value.normalize(), "f")
+
+
+def dumps(record: dict[str, Any]) -> str:
+    """Deterministic JSON text for a record (UTF-8, no ASCII escapes, stable key order)."""
+    return json.dumps(record, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def schema() -> dict[str, Any]:
+    text = resources.files("zhextract").joinpath("schemas", "record.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def validate(record: dict[str, Any]) -> list[str]:
+    """Schema errors plus offset-invariant errors; an empty list means the record is valid."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = [
+        f"{'/'.join(map(str, error.absolute_path)) or '<root>'}: {error.message}"
+        for error in validator.iter_errors(record)
+    ]
+    errors.extend(offset_errors(record))
+    return errors
+
+
+def offset_errors(record: dict[str, Any]) -> list[str]:
+    text = record.get("text", "")
+    errors = []
+    for name in SPAN_LISTS:
+        for index, item in enumerate(record.get(name, [])):
+            start, end = item.get("start", -1), item.get("end", -1)
+            if not 0 <= start <= end <= len(text):
+                errors.append(f"{name}/{index}: bad offsets [{start}, {end})")
+            elif "text" in item and text[start:end] != item["text"]:
+                errors.append(f"{name}/{index}: text[{start}:{end}] != {item['text']!r}")
+    return errors
