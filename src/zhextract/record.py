@@ -96,6 +96,8 @@ def offset_errors(record: dict[str, Any]) -> list[str]:
             start, end = item.get("start", -1), item.get("end", -1)
             if not 0 <= start <= end <= len(text):
                 errors.append(f"{name}/{index}: bad offsets [{start}, {end})")
-            elif "text" in item and text[start:end] != item["text"]:
-                errors.append(f"{name}/{index}: text[{start}:{end}] != {item['text']!r}")
+                continue
+            for key in ("text", "heading"):
+                if key in item and text[start:end] != item[key]:
+                    errors.append(f"{name}/{index}: text[{start}:{end}] != {item[key]!r}")
     return errors

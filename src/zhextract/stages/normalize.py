@@ -84,7 +84,7 @@ def _fold_width(char: str) -> str:
     """NFKC for one character when it stays one character and is not CJK punctuation."""
     code = ord(char)
     fullwidth_alnum = 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A
-    if fullwidth_alnum or char in "％＋－．／＄＃＆＠" or 0xF900 <= code <= 0xFAFF:
+    if fullwidth_alnum or char in "％＋－．＄＃＆＠" or 0xF900 <= code <= 0xFAFF:
         folded = unicodedata.normalize("NFKC", char)
         if len(folded) == 1:
             return folded
@@ -149,13 +149,18 @@ def _group_paragraphs(lines: list[_Line], gaps: list[int]) -> list[list[tuple[st
 
 
 def _looks_hard_wrapped(lines: list[_Line]) -> bool:
-    """Hard-wrapped text has many lines that end mid-sentence."""
+    """Hard-wrapped text has many lines that run to the full width and end mid-sentence;
+    short open-ended lines are titles and headings, not wraps."""
     if len(lines) < 2:
         return False
-    open_ended = sum(
-        line.chars[-1][0] not in TERMINAL_PUNCT + CLOSING_PUNCT + "：:" for line in lines[:-1]
+    lengths = sorted(len(line.chars) for line in lines)
+    full_width = 0.75 * lengths[int(0.9 * (len(lengths) - 1))]
+    wrapped_lines = sum(
+        len(line.chars) >= full_width
+        and line.chars[-1][0] not in TERMINAL_PUNCT + CLOSING_PUNCT + "：:"
+        for line in lines[:-1]
     )
-    return open_ended >= 0.3 * (len(lines) - 1)
+    return wrapped_lines >= max(1, 0.3 * (len(lines) - 1))
 
 
 def _starts_paragraph(line: _Line) -> bool:

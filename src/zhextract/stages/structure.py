@@ -1,12 +1,161 @@
-"""Structure stage (placeholder)."""
+"""Structure stage: title, byline, affiliation, image credit, section headings and notes.
 
-from ..doc import Doc
+Works on the paragraphs found by `normalize`. Each paragraph gets a `role`; the
+document-level facts go to `doc.meta`, headings to `doc.sections` (the heading span plus
+the extent of the section's content) and editorial notes to `doc.notes`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from ..doc import Doc, Span
 from ..registry import Stage, register_stage
 
 
-@register_stage("structure", requires=("text", "paragraphs"), provides=("meta", "sections"))
+@cache
+def _cues() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("structure_cues.json").read_text("utf-8")
+    cues: dict[str, Any] = json.loads(text)
+    return cues
+
+
+def _pattern(name: str) -> re.Pattern[str]:
+    return _compiled_patterns()[name]
+
+
+@cache
+def _compiled_patterns() -> dict[str, re.Pattern[str]]:
+    return {name: re.compile(pattern) for name, pattern in _cues()["patterns"].items()}
+
+
+def is_heading(paragraph: str) -> bool:
+    limit: int = _cues()["max_heading_chars"]
+    return (
+        _pattern("heading").match(paragraph) is not None
+        and len(paragraph) <= limit
+        and not paragraph.endswith("。")
+    )
+
+
+def _is_short_line(paragraph: str) -> bool:
+    limit: int = _cues()["max_preamble_chars"]
+    return len(paragraph) <= limit and not paragraph.endswith(("。", "！", "？"))
+
+
+def _is_affiliation(paragraph: str) -> bool:
+    cues = _cues()
+    return paragraph.endswith(tuple(cues["position_words"])) or any(
+        word in paragraph for word in cues["institution_words"]
+    )
+
+
+def _byline_name(paragraph: str) -> str | None:
+    match = _pattern("byline").fullmatch(paragraph)
+    return match.group("name") if match else None
+
+
+@register_stage(
+    "structure", requires=("text", "paragraphs"), provides=("meta", "sections", "notes")
+)
 def make_structure_stage() -> Stage:
     def structure(doc: Doc) -> None:
-        return None
+        for paragraph in doc.paragraphs:
+            paragraph["role"] = "body"
+        _mark_credits_and_notes(doc)
+        _mark_headings(doc)
+        _mark_preamble(doc)
 
     return structure
+
+
+def _mark_credits_and_notes(doc: Doc) -> None:
+    for paragraph in doc.paragraphs:
+        text = doc.text[paragraph["start"] : paragraph["end"]]
+        credit = _pattern("image_credit").match(text)
+        if credit:
+            paragraph["role"] = "image_credit"
+            doc.meta["image_credit"] = text[credit.end() :].strip()
+            continue
+        note = _pattern("note").match(text)
+        if note:
+            paragraph["role"] = "note"
+            doc.notes.append(_note(doc, paragraph, note.group("kind")))
+
+
+def _note(doc: Doc, paragraph: Span, kind: str) -> Span:
+    note = doc.span(paragraph["start"], paragraph["end"], kind=kind)
+    publisher = _pattern("publisher").search(note["text"])
+    if publisher:
+        note["publisher"] = publisher.group("publisher")
+        doc.meta.setdefault("publisher", note["publisher"])
+    return note
+
+
+def _mark_headings(doc: Doc) -> None:
+    headings = [p for p in doc.paragraphs if p["role"] == "body" and is_heading(_text(doc, p))]
+    for paragraph in headings:
+        paragraph["role"] = "heading"
+    next_starts = [p["start"] for p in headings[1:]] + [len(doc.text) + 1]
+    for paragraph, next_start in zip(headings, next_starts):
+        content_end = _content_end(doc, next_start)
+        start, end = paragraph["start"], paragraph["end"]
+        doc.sections.append(
+            {
+                "heading": doc.text[start:end],
+                "start": start,
+                "end": end,
+                "content_start": min(end + 1, content_end),
+                "content_end": max(content_end, end),
+            }
+        )
+
+
+def _content_end(doc: Doc, before: int) -> int:
+    """End of the last body or heading paragraph that starts before `before`."""
+    ends = [
+        int(p["end"])
+        for p in doc.paragraphs
+        if p["start"] < before and p["role"] in ("body", "heading")
+    ]
+    return max(ends, default=0)
+
+
+def _mark_preamble(doc: Doc) -> None:
+    """Title, author and affiliation: the short lines before the first heading or body text."""
+    preamble = []
+    for paragraph in doc.paragraphs:
+        if paragraph["role"] == "image_credit":
+            continue
+        if paragraph["role"] != "body" or not _is_short_line(_text(doc, paragraph)):
+            break
+        preamble.append(paragraph)
+    if not preamble or (len(preamble) == 1 and len(doc.paragraphs) == 1):
+        return
+    title, *rest = preamble
+    title["role"] = "title"
+    doc.meta["title"] = _text(doc, title)
+    for paragraph in rest:
+        _mark_byline_or_affiliation(doc, paragraph)
+
+
+def _mark_byline_or_affiliation(doc: Doc, paragraph: Span) -> None:
+    text = _text(doc, paragraph)
+    name = _byline_name(text)
+    if name and "author" not in doc.meta:
+        paragraph["role"] = "author"
+        doc.meta["author"] = name
+    elif _is_affiliation(text) and "affiliation" not in doc.meta:
+        paragraph["role"] = "affiliation"
+        doc.meta["affiliation"] = text
+    elif "subtitle" not in doc.meta and "author" not in doc.meta:
+        paragraph["role"] = "subtitle"
+        doc.meta["subtitle"] = text
+
+
+def _text(doc: Doc, span: Span) -> str:
+    return doc.text[span["start"] : span["end"]]

@@ -1,0 +1,64 @@
+"""Structure stage: title, byline, affiliation, credit, headings, notes."""
+
+from __future__ import annotations
+
+import zhextract
+
+ARTICLE = (
+    "圖片來源：本社資料照\n"
+    "離岸風電的下一步\n"
+    "文／王小明\n"
+    "某某大學能源研究所教授\n"
+    "一、前言\n"
+    "離岸風電發展已有十年。\n"
+    "二、政策建議\n"
+    "政府應加快併網。\n"
+    "註：本文不代表某某研究院之立場。\n"
+)
+
+
+def test_meta_sections_and_notes() -> None:
+    record = zhextract.extract(ARTICLE)
+    assert record["meta"] == {
+        "image_credit": "本社資料照",
+        "title": "離岸風電的下一步",
+        "author": "王小明",
+        "affiliation": "某某大學能源研究所教授",
+        "publisher": "某某研究院",
+    }
+    assert [s["heading"] for s in record["sections"]] == ["一、前言", "二、政策建議"]
+    first, second = record["sections"]
+    text = record["text"]
+    assert text[first["content_start"] : first["content_end"]] == "離岸風電發展已有十年。"
+    assert text[second["content_start"] : second["content_end"]] == "政府應加快併網。"
+    assert [n["kind"] for n in record["notes"]] == ["註"]
+    roles = [p["role"] for p in record["paragraphs"]]
+    assert roles == [
+        "image_credit", "title", "author", "affiliation",
+        "heading", "body", "heading", "body", "note",
+    ]  # fmt: skip
+
+
+def test_plain_news_has_no_invented_structure() -> None:
+    record = zhextract.extract("行政院今天宣布新的補助方案，總額達新臺幣十億元。\n方案明年上路。\n")
+    assert record["meta"] == {}
+    assert record["sections"] == []
+    assert {p["role"] for p in record["paragraphs"]} == {"body"}
+
+
+def test_enumerated_sentence_is_not_a_heading() -> None:
+    record = zhextract.extract("一、本案經審查後通過，並送交立法院備查。\n")
+    assert record["sections"] == []
+
+
+def test_seed_structure(seed_record: dict) -> None:
+    meta = seed_record["meta"]
+    assert meta["title"] == "「川石峰會」確認美日同盟關係不變穩定印太安全環境"
+    assert meta["author"] == "楊志恆"
+    assert meta["affiliation"] == "臺北醫學大學兼任副教授"
+    assert meta["image_credit"] == "美聯社、達志影像"
+    assert meta["publisher"] == "遠景基金會"
+    headings = [s["heading"] for s in seed_record["sections"]]
+    assert [h[:2] for h in headings] == ["一、", "二、", "三、", "四、", "五、"]
+    assert headings[4].endswith("和平穩定政策不變")  # the heading wrapped across two PDF lines
+    assert [n["kind"] for n in seed_record["notes"]] == ["編按"]
