@@ -88,7 +88,7 @@ def _config_text(path_or_name: str | Path) -> str:
     path = Path(path_or_name)
     if path.suffix == ".cfg" or path.exists():
         return path.read_text(encoding="utf-8")
-    bundled = resources.files("zhextract").joinpath(PIPELINE_DIR, f"{path_or_name}.cfg")
+    bundled = resources.files("zhextract").joinpath(f"{PIPELINE_DIR}/{path_or_name}.cfg")
     if not bundled.is_file():
         raise ValueError(f"no pipeline named {str(path_or_name)!r} and no such .cfg file")
     return bundled.read_text(encoding="utf-8")

@@ -10,7 +10,16 @@ from typing import Any
 from .doc import Doc, Span
 
 SCHEMA_VERSION = "1.0"
-SPAN_LISTS = ("sections", "paragraphs", "notes", "sentences", "tokens", "entities", "figures", "dates")
+SPAN_LISTS = (
+    "sections",
+    "paragraphs",
+    "notes",
+    "sentences",
+    "tokens",
+    "entities",
+    "figures",
+    "dates",
+)
 
 
 def to_record(doc: Doc, pipeline_name: str, pipeline_version: str) -> dict[str, Any]:
@@ -70,7 +79,7 @@ def dumps(record: dict[str, Any]) -> str:
 
 
 def schema() -> dict[str, Any]:
-    text = resources.files("zhextract").joinpath("schemas", "record.schema.json").read_text("utf-8")
+    text = resources.files("zhextract").joinpath("schemas/record.schema.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 

@@ -83,7 +83,9 @@ def _fold_characters(raw: str) -> list[tuple[str, int]]:
 def _fold_width(char: str) -> str:
     """NFKC for one character when it stays one character and is not CJK punctuation."""
     code = ord(char)
-    fullwidth_alnum = 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A
+    fullwidth_alnum = (
+        0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A
+    )
     if fullwidth_alnum or char in "％＋－．＄＃＆＠" or 0xF900 <= code <= 0xFAFF:
         folded = unicodedata.normalize("NFKC", char)
         if len(folded) == 1:
@@ -170,7 +172,9 @@ def _starts_paragraph(line: _Line) -> bool:
 def _ends_paragraph(line: _Line, median_length: float) -> bool:
     length = len(line.chars)
     last = line.chars[-1][0]
-    if line.trailing_space and (last in TERMINAL_PUNCT + CLOSING_PUNCT or length < 0.85 * median_length):
+    if line.trailing_space and (
+        last in TERMINAL_PUNCT + CLOSING_PUNCT or length < 0.85 * median_length
+    ):
         return True
     return last in TERMINAL_PUNCT and length < 0.7 * median_length
 
