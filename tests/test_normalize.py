@@ -51,11 +51,19 @@ def test_one_paragraph_per_line_text_is_not_joined() -> None:
 
 
 def test_blank_lines_separate_paragraphs_in_single_spaced_text() -> None:
-    raw = "這是第一段的第一行，還沒有\n結束的句子在這裡結束。\n\n這是第二段，它也被\n換行了一次才結束。\n"
+    raw = (
+        "這是第一段的第一行，還沒有\n結束的句子在這裡結束，但是\n這一段還有第三行。\n\n"
+        "這是第二段，它的第一行也是\n被換行了一次才結束。\n"
+    )
     assert paragraphs(raw) == [
-        "這是第一段的第一行，還沒有結束的句子在這裡結束。",
-        "這是第二段，它也被換行了一次才結束。",
+        "這是第一段的第一行，還沒有結束的句子在這裡結束，但是這一段還有第三行。",
+        "這是第二段，它的第一行也是被換行了一次才結束。",
     ]
+
+
+def test_a_few_header_lines_are_not_taken_for_wrapped_text() -> None:
+    raw = "發布日期：2025-04-01\n發布單位：交通部公路局\n標題一行\n內文一句話寫完。\n"
+    assert len(paragraphs(raw)) == 4
 
 
 def test_crlf_and_ideographic_indent() -> None:

@@ -62,3 +62,33 @@ def test_seed_structure(seed_record: dict) -> None:
     assert [h[:2] for h in headings] == ["一、", "二、", "三、", "四、", "五、"]
     assert headings[4].endswith("和平穩定政策不變")  # the heading wrapped across two PDF lines
     assert [n["kind"] for n in seed_record["notes"]] == ["編按"]
+
+
+PRESS_RELEASE = (
+    "交通部新聞稿\n"
+    "發布日期：2025-04-01\n"
+    "發布單位：交通部公路局\n"
+    "國道客運票價四月起調整\n"
+    "交通部今（1）日宣布國道客運票價調整方案。\n"
+    "新聞聯絡人：公路局李大同科長\n"
+    "聯絡電話：(02)0000-0000\n"
+)
+
+
+def test_press_release_fields() -> None:
+    record = zhextract.extract(PRESS_RELEASE)
+    meta = record["meta"]
+    assert meta["document_kind"] == "交通部新聞稿"
+    assert meta["title"] == "國道客運票價四月起調整"
+    assert meta["published"] == "2025-04-01"
+    assert meta["issuer"] == "交通部公路局"
+    assert meta["contact"] == "公路局李大同科長"
+    assert meta["fields"]["聯絡電話"] == "(02)0000-0000"
+    roles = [p["role"] for p in record["paragraphs"]]
+    assert roles == ["document_kind", "field", "field", "title", "body", "field", "field"]
+
+
+def test_news_dateline_names_the_reporter() -> None:
+    record = zhextract.extract("新站啟用\n【記者陳美玲／高雄報導】捷運新站今天啟用。\n")
+    assert record["meta"]["author"] == "陳美玲"
+    assert record["meta"]["dateline_place"] == "高雄"

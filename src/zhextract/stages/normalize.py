@@ -152,17 +152,18 @@ def _group_paragraphs(lines: list[_Line], gaps: list[int]) -> list[list[tuple[st
 
 def _looks_hard_wrapped(lines: list[_Line]) -> bool:
     """Hard-wrapped text has many lines that run to the full width and end mid-sentence;
-    short open-ended lines are titles and headings, not wraps."""
+    short open-ended lines are titles and headings, not wraps. A short document needs
+    at least three such lines, so that a few header fields are not taken for wraps."""
     if len(lines) < 2:
         return False
     lengths = sorted(len(line.chars) for line in lines)
-    full_width = 0.75 * lengths[int(0.9 * (len(lengths) - 1))]
+    full_width = 0.75 * lengths[round(0.9 * (len(lengths) - 1))]
     wrapped_lines = sum(
         len(line.chars) >= full_width
         and line.chars[-1][0] not in TERMINAL_PUNCT + CLOSING_PUNCT + "：:"
         for line in lines[:-1]
     )
-    return wrapped_lines >= max(1, 0.3 * (len(lines) - 1))
+    return wrapped_lines >= max(3, 0.3 * (len(lines) - 1))
 
 
 def _starts_paragraph(line: _Line) -> bool:

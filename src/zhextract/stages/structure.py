@@ -67,8 +67,10 @@ def make_structure_stage() -> Stage:
         for paragraph in doc.paragraphs:
             paragraph["role"] = "body"
         _mark_credits_and_notes(doc)
+        _mark_fields(doc)
         _mark_headings(doc)
         _mark_preamble(doc)
+        _read_dateline(doc)
 
     return structure
 
@@ -85,6 +87,38 @@ def _mark_credits_and_notes(doc: Doc) -> None:
         if note:
             paragraph["role"] = "note"
             doc.notes.append(_note(doc, paragraph, note.group("kind")))
+
+
+def _mark_fields(doc: Doc) -> None:
+    """`發布日期：…`-style header and contact lines of press releases."""
+    meta_keys: dict[str, str] = _cues()["field_meta_keys"]
+    for paragraph in doc.paragraphs:
+        text = _text(doc, paragraph)
+        if paragraph["role"] != "body":
+            continue
+        if _pattern("document_kind").match(text) and paragraph is doc.paragraphs[0]:
+            paragraph["role"] = "document_kind"
+            doc.meta["document_kind"] = text
+            continue
+        field = _pattern("field").match(text)
+        if field:
+            paragraph["role"] = "field"
+            key, value = field.group("key"), field.group("value").strip()
+            doc.meta.setdefault("fields", {})[key] = value
+            if key in meta_keys:
+                doc.meta.setdefault(meta_keys[key], value)
+
+
+def _read_dateline(doc: Doc) -> None:
+    """A news dateline such as `【記者王小明／臺北報導】` names the author and place."""
+    body = next((p for p in doc.paragraphs if p["role"] == "body"), None)
+    match = _pattern("dateline").match(_text(doc, body)) if body else None
+    if not match:
+        return
+    if match.group("name"):
+        doc.meta.setdefault("author", match.group("name"))
+    if match.group("place"):
+        doc.meta.setdefault("dateline_place", match.group("place"))
 
 
 def _note(doc: Doc, paragraph: Span, kind: str) -> Span:
@@ -129,7 +163,7 @@ def _mark_preamble(doc: Doc) -> None:
     """Title, author and affiliation: the short lines before the first heading or body text."""
     preamble = []
     for paragraph in doc.paragraphs:
-        if paragraph["role"] == "image_credit":
+        if paragraph["role"] in ("image_credit", "field", "document_kind"):
             continue
         if paragraph["role"] != "body" or not _is_short_line(_text(doc, paragraph)):
             break
