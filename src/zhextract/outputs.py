@@ -1,0 +1,94 @@
+"""Read what `zhextract run` wrote: one record per document under OUTDIR plus OUTDIR/run.json."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+RUN_SUMMARY = "run.json"
+
+
+@dataclass
+class LoadedRecord:
+    """One record file: its path relative to OUTDIR and its parsed content."""
+
+    path: str
+    record: dict[str, Any]
+
+
+@dataclass
+class Outputs:
+    """Every readable record of a run, the files that could not be read, and the run summary."""
+
+    records: list[LoadedRecord] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    run: dict[str, Any] | None = None
+
+
+def record_paths(outdir: Path) -> list[Path]:
+    """Record files under `outdir` in a stable order; the run summary is not a record."""
+    summary = outdir / RUN_SUMMARY
+    return sorted(path for path in outdir.rglob("*.json") if path != summary and path.is_file())
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def iter_record_files(outdir: Path) -> Iterator[tuple[str, dict[str, Any] | None, str]]:
+    """(relative path, record or None, error message) for each record file."""
+    for path in record_paths(outdir):
+        relative = path.relative_to(outdir).as_posix()
+        try:
+            loaded = read_json(path)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            yield relative, None, f"cannot read JSON: {error}"
+            continue
+        if not isinstance(loaded, dict):
+            yield relative, None, f"expected a JSON object, got {type(loaded).__name__}"
+            continue
+        yield relative, loaded, ""
+
+
+def load_outputs(outdir: Path) -> Outputs:
+    """All records under `outdir` (unreadable files listed, not raised) and run.json if present."""
+    outputs = Outputs()
+    for relative, record, error in iter_record_files(outdir):
+        if record is None:
+            outputs.unreadable.append((relative, error))
+        else:
+            outputs.records.append(LoadedRecord(relative, record))
+    summary = outdir / RUN_SUMMARY
+    if summary.is_file():
+        try:
+            loaded = read_json(summary)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            outputs.unreadable.append((RUN_SUMMARY, f"cannot read JSON: {error}"))
+        else:
+            if isinstance(loaded, dict):
+                outputs.run = loaded
+            else:
+                outputs.unreadable.append((RUN_SUMMARY, "expected a JSON object"))
+    return outputs
+
+
+def failed_documents(run: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """(path, reason) of each document the run could not process."""
+    if not run:
+        return []
+    failed = run.get("failed") or []
+    return [
+        (str(item.get("path", "?")), str(item.get("reason", "")))
+        for item in failed
+        if isinstance(item, dict)
+    ]
+
+
+def record_title(record: dict[str, Any]) -> str:
+    """A human name for a record: its title, else its source path, else its id."""
+    meta = record.get("meta") or {}
+    source = record.get("source") or {}
+    return str(meta.get("title") or source.get("path") or record.get("id") or "(untitled)")
