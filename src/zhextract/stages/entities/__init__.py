@@ -1,12 +1,169 @@
-"""Entities stage (placeholder until the real one lands)."""
+"""Entities stage: OntoNotes-style named entities from gazetteers and patterns.
+
+Candidates come from the gazetteer (longest match at each position) and from patterns
+(quoted names, title + name, proper head + suffix, country pairs, photo credits,
+bylines); jieba's nt/nr tags only fill gaps. The longest candidates win, adjacent
+country + organization names join into one organization (中國 + 外交部), Latin glosses
+in brackets take the label of the name they follow, and a name found once is found
+wherever else it occurs in the document, with one label per surface form.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 from ...doc import Doc
 from ...registry import Stage, register_stage
+from .gazetteer import TITLE_LABEL, gazetteer
+from .patterns import (
+    Candidate,
+    TextView,
+    acronym_candidates,
+    byline_candidates,
+    dotted_name_candidates,
+    gazetteer_candidates,
+    jieba_candidates,
+    latin_gloss_spans,
+    pair_event_candidates,
+    photo_credit_candidates,
+    quoted_candidates,
+    subdivision_candidates,
+    suffix_candidates,
+    title_person_candidates,
+)
+
+LABELS = (
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+)
+# Labels whose names join a following organization name into one (中國 + 外交部).
+JOINS_ORGANIZATION = ("GPE", "ORG")
+
+
+def find_entities(
+    text: str,
+    tokens: Sequence[tuple[int, int, str]] = (),
+    paragraphs: Sequence[tuple[int, int]] = (),
+) -> list[Candidate]:
+    """Non-overlapping entities of `text`, sorted by start."""
+    view = TextView(text, tokens)
+    names = gazetteer()
+    strong = gazetteer_candidates(view, names)
+    strong += quoted_candidates(view, names)
+    strong += title_person_candidates(view, names)
+    strong += pair_event_candidates(view)
+    strong += photo_credit_candidates(view)
+    strong += byline_candidates(view, paragraphs)
+    strong += dotted_name_candidates(view)
+    strong += suffix_candidates(view, strong)
+    chosen = select(strong, [])
+    chosen = select(subdivision_candidates(view, chosen), chosen)
+    chosen = select(jieba_candidates(view) + acronym_candidates(view), chosen)
+    chosen = join_organizations([item for item in chosen if item.label != TITLE_LABEL])
+    chosen += latin_glosses(text, chosen)
+    chosen += repeated_mentions(text, chosen)
+    return unify_labels(text, chosen)
+
+
+def select(candidates: Iterable[Candidate], chosen: list[Candidate]) -> list[Candidate]:
+    """Add the longest candidates that overlap nothing already chosen (ties: earliest)."""
+    taken = _taken_offsets(chosen)
+    result = list(chosen)
+    for candidate in sorted(candidates, key=lambda item: (item.start - item.end, item.start)):
+        span = range(candidate.start, candidate.end)
+        if any(offset in taken for offset in span):
+            continue
+        taken.update(span)
+        result.append(candidate)
+    return sorted(result)
+
+
+def _taken_offsets(chosen: Iterable[Candidate]) -> set[int]:
+    return {offset for item in chosen for offset in range(item.start, item.end)}
+
+
+def join_organizations(chosen: list[Candidate]) -> list[Candidate]:
+    """中國 + 外交部 + 亞洲司 → one ORG: a body named with its country and parent body."""
+    result: list[Candidate] = []
+    for item in sorted(chosen):
+        previous = result[-1] if result else None
+        joins = (
+            previous is not None
+            and previous.end == item.start
+            and item.label == "ORG"
+            and previous.label in JOINS_ORGANIZATION
+        )
+        if joins and previous is not None:
+            result[-1] = Candidate(previous.start, item.end, "ORG", "pattern")
+        else:
+            result.append(item)
+    return result
+
+
+def latin_glosses(text: str, chosen: list[Candidate]) -> list[Candidate]:
+    """川普(Donald Trump): the bracketed Latin name gets the label of the name before it."""
+    by_end = {item.end: item for item in chosen}
+    taken = _taken_offsets(chosen)
+    found = []
+    for start, end, before in latin_gloss_spans(text):
+        named = by_end.get(before)
+        if named is None or any(offset in taken for offset in range(start, end)):
+            continue
+        found.append(Candidate(start, end, named.label, "pattern"))
+    return found
+
+
+def repeated_mentions(text: str, chosen: list[Candidate]) -> list[Candidate]:
+    """Other occurrences of a name the patterns found once (one label per surface)."""
+    taken = _taken_offsets(chosen)
+    labels: dict[str, str] = {}
+    for item in chosen:
+        if item.source != "gazetteer" and item.end - item.start >= 3:
+            labels.setdefault(text[item.start : item.end], item.label)
+    found = []
+    for surface, label in labels.items():
+        position = text.find(surface)
+        while position >= 0:
+            span = range(position, position + len(surface))
+            if not any(offset in taken for offset in span):
+                taken.update(span)
+                found.append(Candidate(position, position + len(surface), label, "consistency"))
+            position = text.find(surface, position + 1)
+    return found
+
+
+def unify_labels(text: str, chosen: list[Candidate]) -> list[Candidate]:
+    """One label per surface form in a document: the most frequent, earliest on ties."""
+    votes: dict[str, Counter[str]] = {}
+    for item in sorted(chosen):
+        votes.setdefault(text[item.start : item.end], Counter())[item.label] += 1
+    result = []
+    for item in sorted(chosen):
+        label = votes[text[item.start : item.end]].most_common(1)[0][0]
+        result.append(item._replace(label=label))
+    return result
 
 
 @register_stage("entities", requires=("text",), provides=("entities",))
 def make_entities_stage() -> Stage:
+    gazetteer()  # load the name lists once, when the pipeline is built
+
     def entities(doc: Doc) -> None:
-        return None
+        tokens = [(token["start"], token["end"], token.get("pos", "")) for token in doc.tokens]
+        paragraphs = [(item["start"], item["end"]) for item in doc.paragraphs]
+        doc.entities = [
+            doc.span(item.start, item.end, label=item.label, source=item.source)
+            for item in find_entities(doc.text, tokens, paragraphs)
+        ]
 
     return entities

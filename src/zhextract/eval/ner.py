@@ -1,0 +1,208 @@
+"""Named-entity evaluation: `python -m zhextract.eval ner [--gold SEED_TSV]`.
+
+Prints exact-span precision, recall and F1 per label and overall on
+- the user's seed document against our annotation (tests/data/seed_entities.tsv), and
+- Universal NER Chinese GSD test and PUD test, where our labels map to theirs
+  (PERSON -> PER, ORG -> ORG, GPE/LOC/FAC -> LOC; others are dropped) and each sentence's
+  tokens joined without spaces are the input text.
+Each set is skipped, with a message, when its data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import eval_dir
+
+SEED_NAME = "000_beb807c6142ff2a5.txt"
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_GOLD = REPO_ROOT / "tests" / "data" / "seed_entities.tsv"
+UNER_SETS = (
+    ("UNER Chinese GSD test", "uner_chinese_gsd/zh_gsd-ud-test.iob2"),
+    ("UNER Chinese PUD test", "uner_chinese_pud/zh_pud-ud-test.iob2"),
+)
+UNER_LABELS = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
+
+Mention = tuple[int, int, str]  # (start, end, label); offsets are relative to one text
+
+
+@dataclass
+class Score:
+    """Counts of true positives, predictions and gold mentions, per label."""
+
+    correct: Counter[str] = field(default_factory=Counter)
+    predicted: Counter[str] = field(default_factory=Counter)
+    gold: Counter[str] = field(default_factory=Counter)
+
+    def add(self, predicted: Iterable[Mention], gold: Iterable[Mention]) -> None:
+        predicted_set, gold_set = set(predicted), set(gold)
+        for _, _, label in predicted_set:
+            self.predicted[label] += 1
+        for _, _, label in gold_set:
+            self.gold[label] += 1
+        for _, _, label in predicted_set & gold_set:
+            self.correct[label] += 1
+
+    def prf(self, label: str | None = None) -> tuple[float, float, float]:
+        """Precision, recall and F1 for one label, or overall when `label` is None."""
+        if label is None:
+            correct = sum(self.correct.values())
+            predicted = sum(self.predicted.values())
+            gold = sum(self.gold.values())
+        else:
+            correct, predicted, gold = (
+                self.correct[label],
+                self.predicted[label],
+                self.gold[label],
+            )
+        precision = correct / predicted if predicted else 0.0
+        recall = correct / gold if gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return precision, recall, f1
+
+    def report(self, title: str) -> str:
+        lines = [f"{title}", f"  {'label':<12} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5} {'pred':>5}"]
+        for label in sorted(set(self.gold) | set(self.predicted)):
+            lines.append(self._row(label, label))
+        lines.append(self._row("overall", None))
+        return "\n".join(lines)
+
+    def _row(self, name: str, label: str | None) -> str:
+        precision, recall, f1 = self.prf(label)
+        gold = sum(self.gold.values()) if label is None else self.gold[label]
+        predicted = sum(self.predicted.values()) if label is None else self.predicted[label]
+        return f"  {name:<12} {precision:6.3f} {recall:6.3f} {f1:6.3f} {gold:5d} {predicted:5d}"
+
+
+# --- seed document ---------------------------------------------------------------
+
+
+def read_gold_tsv(path: Path) -> list[Mention]:
+    """(source_start, source_end, label) rows of a seed annotation file."""
+    mentions = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("source_start"):
+            continue
+        start, end, label, _surface = line.split("\t")
+        mentions.append((int(start), int(end), label))
+    return mentions
+
+
+def seed_path() -> Path | None:
+    base = eval_dir()
+    if base is None:
+        return None
+    path = base.parent / "seeds" / SEED_NAME
+    return path if path.is_file() else None
+
+
+def predicted_source_mentions(raw: str) -> list[Mention]:
+    """Entities of the default pipeline, as source offsets into `raw`."""
+    from .. import extract
+
+    record = extract(raw)
+    return [
+        (item["source_start"], item["source_end"], item["label"]) for item in record["entities"]
+    ]
+
+
+def score_seed(raw: str, gold: list[Mention]) -> Score:
+    score = Score()
+    score.add(predicted_source_mentions(raw), gold)
+    return score
+
+
+# --- Universal NER ---------------------------------------------------------------
+
+
+@dataclass
+class Sentence:
+    text: str
+    mentions: list[Mention]
+
+
+def read_iob2(path: Path) -> Iterator[Sentence]:
+    """Sentences of a UNER .iob2 file with character-offset gold mentions."""
+    words: list[tuple[str, str]] = []
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.startswith("#"):
+            continue
+        if line.strip():
+            columns = line.split("\t")
+            words.append((columns[1], columns[2]))
+            continue
+        if words:
+            yield _sentence(words)
+            words = []
+
+
+def _sentence(words: list[tuple[str, str]]) -> Sentence:
+    text = ""
+    mentions: list[Mention] = []
+    open_start, open_label = -1, ""
+    for word, tag in words:
+        if open_label and not (tag.startswith("I-") and tag[2:] == open_label):
+            mentions.append((open_start, len(text), open_label))
+            open_label = ""
+        if tag.startswith("B-") or (tag.startswith("I-") and not open_label):
+            open_start, open_label = len(text), tag[2:]
+        text += word
+    if open_label:
+        mentions.append((open_start, len(text), open_label))
+    return Sentence(text, mentions)
+
+
+def predicted_uner_mentions(text: str) -> list[Mention]:
+    from .. import extract
+
+    record = extract(text)
+    return [
+        (item["source_start"], item["source_end"], UNER_LABELS[item["label"]])
+        for item in record["entities"]
+        if item["label"] in UNER_LABELS
+    ]
+
+
+def score_uner(path: Path) -> tuple[Score, int]:
+    score = Score()
+    count = 0
+    for sentence in read_iob2(path):
+        score.add(predicted_uner_mentions(sentence.text), sentence.mentions)
+        count += 1
+    return score, count
+
+
+# --- command ---------------------------------------------------------------------
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m zhextract.eval ner")
+    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="seed annotation TSV")
+    args = parser.parse_args(argv)
+    _run_seed(args.gold)
+    base = eval_dir()
+    for title, relative in UNER_SETS:
+        path = base / "ner" / relative if base is not None else None
+        if path is None or not path.is_file():
+            print(f"{title}: skipped (no data at {relative})")
+            continue
+        began = time.perf_counter()
+        score, count = score_uner(path)
+        elapsed = time.perf_counter() - began
+        print(score.report(f"{title} ({count} sentences, {elapsed:.1f}s)"))
+    return 0
+
+
+def _run_seed(gold_path: Path) -> None:
+    seed = seed_path()
+    if seed is None or not gold_path.is_file():
+        print("seed: skipped (seed document or its annotation is absent)")
+        return
+    raw = seed.read_text(encoding="utf-8")
+    score = score_seed(raw, read_gold_tsv(gold_path))
+    print(score.report(f"seed {seed.name} (exact source spans)"))

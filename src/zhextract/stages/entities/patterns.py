@@ -1,0 +1,481 @@
+"""Candidate entity spans from the gazetteer and from patterns.
+
+Every finder returns `Candidate`s that may overlap; `zhextract.stages.entities` picks
+a non-overlapping set. jieba's word boundaries and POS tags are used only as weak
+evidence (a name must not start or end inside a word; a proper-noun tag supports a
+guessed name).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
+
+from .gazetteer import Gazetteer, Suffix, suffixes, word_set
+
+PROPER_POS = ("nr", "ns", "nt", "nz", "eng")
+# POS tags allowed inside the descriptive middle of a composed name (臺北 醫學 大學).
+NOUN_POS = ("n", "nz", "nt", "ns", "nr", "j", "eng", "b", "l")
+QUOTED = re.compile(r"([「『“《])([^「」『』“”《》\n，。、：；！？,;:!?]{2,24})([」』”》])")
+LATIN_GLOSS = re.compile(r"[(（]\s*([A-Za-z][A-Za-z0-9 .,'’&\-]*[A-Za-z0-9.])\s*[)）]")
+# A quoted phrase with one of these characters is a clause, not a name.
+CLAUSE_CHARS = frozenset("的了著是在把被我你他她這那嗎呢吧")
+CLOSING_QUOTES = "」』”"
+ADMINISTRATIVE_ENDS = "市縣州省區鎮鄉郡都府"
+MAX_TITLE = 4
+MAX_GUESSED_NAME = 4
+
+
+class Candidate(NamedTuple):
+    start: int
+    end: int
+    label: str
+    source: str
+
+
+@dataclass
+class TextView:
+    """The text with its jieba words indexed by character."""
+
+    text: str
+    tokens: Sequence[tuple[int, int, str]]
+    starts: set[int] = field(default_factory=set)
+    ends: set[int] = field(default_factory=set)
+    pos_at: list[str] = field(default_factory=list)
+    token_at: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.tokens:
+            # Without words every position counts as a word boundary.
+            self.starts = set(range(len(self.text) + 1))
+            self.ends = set(self.starts)
+        self.pos_at = [""] * len(self.text)
+        self.token_at = [-1] * len(self.text)
+        for index, (start, end, pos) in enumerate(self.tokens):
+            self.starts.add(start)
+            self.ends.add(end)
+            for offset in range(start, min(end, len(self.text))):
+                self.pos_at[offset] = pos
+                self.token_at[offset] = index
+
+    def token_ending_at(self, end: int) -> tuple[int, int, str] | None:
+        if end <= 0 or end > len(self.text) or self.token_at[end - 1] < 0:
+            return None
+        token = self.tokens[self.token_at[end - 1]]
+        return token if token[1] == end else None
+
+
+def is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def is_latin_word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+@cache
+def titles() -> frozenset[str]:
+    return word_set("titles.txt")
+
+
+@cache
+def surnames() -> frozenset[str]:
+    return word_set("surnames.txt")
+
+
+def starts_with_surname(name: str) -> bool:
+    return name[:1] in surnames() or name[:2] in surnames()
+
+
+# --- gazetteer -------------------------------------------------------------------
+
+
+def gazetteer_candidates(view: TextView, names: Gazetteer) -> list[Candidate]:
+    """The longest gazetteer name at every position, plus Country + 人 nationalities."""
+    text = view.text
+    found = []
+    for start in range(len(text)):
+        hit = names.longest_at(text, start)
+        if hit is None:
+            continue
+        end, label = hit
+        if not _fits_word_boundaries(view, start, end):
+            continue
+        found.append(Candidate(start, end, label, "gazetteer"))
+        if label in ("GPE", "LOC") and _is_nationality(text, end):
+            found.append(Candidate(start, end + 1, "NORP", "pattern"))
+    return found
+
+
+def _fits_word_boundaries(view: TextView, start: int, end: int) -> bool:
+    text = view.text
+    if is_latin_word_char(text[start]) and start > 0 and is_latin_word_char(text[start - 1]):
+        return False
+    if is_latin_word_char(text[end - 1]) and end < len(text) and is_latin_word_char(text[end]):
+        return False
+    # A two-character name must line up with jieba on at least one side (沿海地區 has
+    # no 海地 in it).
+    if end - start == 2 and is_cjk(text[start]):
+        return start in view.starts or end in view.ends
+    return True
+
+
+def _is_nationality(text: str, end: int) -> bool:
+    if end >= len(text) or text[end] != "人":
+        return False
+    return end + 1 >= len(text) or text[end + 1] not in word_set("norp_blockers.txt")
+
+
+# --- quoted names ----------------------------------------------------------------
+
+
+def quoted_candidates(view: TextView, names: Gazetteer) -> list[Candidate]:
+    """「日本製鐵公司」 → ORG, 《美日安保條約》 → LAW, 「川石峰會」 → EVENT, 《X》 → WORK_OF_ART."""
+    found = []
+    for match in QUOTED.finditer(view.text):
+        inner = match.group(2)
+        start, end = match.start(2), match.end(2)
+        if inner != inner.strip():
+            continue
+        label = _quoted_label(inner, names, book=match.group(1) == "《")
+        if label is None and _event_word_follows(view.text, match.end()):
+            label = "EVENT"  # 「漢光41號」演習
+        if label is not None:
+            found.append(Candidate(start, end, label, "pattern"))
+    return found
+
+
+def _event_word_follows(text: str, position: int) -> bool:
+    return any(
+        text.startswith(word, position) and suffix.kind == "event"
+        for word, suffix in suffixes().items()
+    )
+
+
+def _quoted_label(inner: str, names: Gazetteer, book: bool) -> str | None:
+    known = names.label(inner)
+    if known is not None:
+        return None if known == "TITLE" else known
+    if CLAUSE_CHARS.intersection(inner):
+        return None
+    suffix = longest_suffix(inner)
+    # 「座談會」 is no organization: one-character name words are too common in quotes.
+    too_common = suffix is not None and suffix.kind == "orgword" and len(suffix.text) == 1
+    if suffix is not None and not too_common and len(inner) >= len(suffix.text) + 2:
+        return suffix.label
+    return "WORK_OF_ART" if book else None
+
+
+def longest_suffix(name: str) -> Suffix | None:
+    table = suffixes()
+    for length in range(min(len(name) - 1, 5), 0, -1):
+        suffix = table.get(name[-length:])
+        if suffix is not None:
+            return suffix
+    return None
+
+
+# --- title + name ----------------------------------------------------------------
+
+
+def title_person_candidates(view: TextView, names: Gazetteer) -> list[Candidate]:
+    """The name after a title: 司長劉勁松 → 劉勁松, 首席公使橫地晃 → 橫地晃."""
+    text = view.text
+    found = []
+    for title_end in range(1, len(text)):
+        # The title must end a word: 記者會上 has no title 記者.
+        if title_end not in view.ends or not _title_ends_at(text, title_end):
+            continue
+        if names.longest_at(text, title_end) is not None:
+            continue  # a known name (or organization) follows; the gazetteer has it
+        name_end = _guess_name_end(view, title_end)
+        if name_end is not None:
+            found.append(Candidate(title_end, name_end, "PERSON", "pattern"))
+    return found
+
+
+def _title_ends_at(text: str, end: int) -> bool:
+    return any(text[end - length : end] in titles() for length in range(1, min(MAX_TITLE, end) + 1))
+
+
+def _guess_name_end(view: TextView, start: int) -> int | None:
+    text = view.text
+    if _name_stop_at(text, start):
+        return None
+    run_end = start
+    while run_end < len(text) and run_end - start < MAX_GUESSED_NAME and is_cjk(text[run_end]):
+        run_end += 1
+    run = text[start:run_end]
+    if len(run) < 2:
+        return None
+    if starts_with_surname(run):
+        length = _chinese_name_length(view, start, run)
+        return None if _is_common_word(view, start, start + length) else start + length
+    # Three characters closed off by punctuation (首席公使橫地晃，) are taken for a name.
+    closed = run_end == len(text) or not is_cjk(text[run_end])
+    if closed and len(run) == 3:
+        return run_end
+    first = view.tokens[view.token_at[start]] if view.token_at[start] >= 0 else None
+    if first is not None and first[0] == start and first[2].startswith("nr"):
+        return first[1] if first[1] - start >= 2 else None
+    return None
+
+
+def _chinese_name_length(view: TextView, start: int, run: str) -> int:
+    """3 (劉大同約見), or 2 where jieba ends the name before a function word (李明和)."""
+    if len(run) == 2:
+        return 2
+    third = start + 2
+    if third in view.starts and _name_stop_at(view.text, third):
+        return 2
+    return 3
+
+
+def _is_common_word(view: TextView, start: int, end: int) -> bool:
+    """時代 after 總統: jieba reads the whole span as one word that is not a name."""
+    token = view.token_ending_at(end)
+    return token is not None and token[0] == start and not token[2].startswith("nr")
+
+
+def _name_stop_at(text: str, position: int) -> bool:
+    return any(text.startswith(stop, position) for stop in word_set("name_stops.txt"))
+
+
+# --- names ending in a suffix ----------------------------------------------------
+
+
+def suffix_candidates(view: TextView, strong: list[Candidate]) -> list[Candidate]:
+    """Names made of a proper head and a suffix: 北約峰會, 臺北醫學大學, 普天間基地."""
+    ends_at: dict[int, list[Candidate]] = {}
+    for candidate in strong:
+        if candidate.label in ("GPE", "LOC", "ORG", "PERSON", "FAC"):
+            ends_at.setdefault(candidate.end, []).append(candidate)
+    found: list[Candidate] = []
+    for end in sorted(view.ends):
+        for suffix_start, suffix in _suffixes_ending_at(view.text, end):
+            if suffix.kind != "orgword":
+                found.extend(_composed(view, ends_at, suffix_start, end, suffix))
+    return found
+
+
+def _suffixes_ending_at(text: str, end: int) -> Iterator[tuple[int, Suffix]]:
+    table = suffixes()
+    for length in range(1, min(5, end) + 1):
+        suffix = table.get(text[end - length : end])
+        if suffix is not None:
+            yield end - length, suffix
+
+
+def _composed(
+    view: TextView,
+    ends_at: dict[int, list[Candidate]],
+    suffix_start: int,
+    end: int,
+    suffix: Suffix,
+) -> Iterator[Candidate]:
+    for head in ends_at.get(suffix_start, []):
+        if suffix.kind == "language" and head.label not in ("GPE", "LOC"):
+            continue
+        start = _pair_start(view, ends_at, head) if suffix.kind == "event" else head.start
+        yield Candidate(start, end, suffix.label, "pattern")
+    if suffix.kind == "org" and len(suffix.text) >= 2:
+        yield from _with_descriptive_middle(view, ends_at, suffix_start, end, suffix)
+    # A one-character organization or facility suffix after an unlisted word is too
+    # often a common noun (冠軍, 郵政局).
+    trusted = len(suffix.text) >= 2 or suffix.kind == "place"
+    if suffix.kind in ("fac", "place", "org"):
+        yield from _proper_token_heads(view, suffix_start, end, suffix, trusted)
+
+
+def _pair_start(view: TextView, ends_at: dict[int, list[Candidate]], head: Candidate) -> int:
+    """俄羅斯與烏克蘭戰爭: the event names both sides."""
+    joint = head.start - 1
+    if joint > 0 and view.text[joint] in "與和及":
+        for first in ends_at.get(joint, []):
+            if first.label == "GPE" and head.label == "GPE":
+                return first.start
+    return head.start
+
+
+def _with_descriptive_middle(
+    view: TextView,
+    ends_at: dict[int, list[Candidate]],
+    suffix_start: int,
+    end: int,
+    suffix: Suffix,
+) -> Iterator[Candidate]:
+    """臺北 + 醫學 + 大學, 日本 + 駐中國 + 大使館."""
+    generic = word_set("generic_heads.txt")
+    for middle_start in range(suffix_start - 1, max(suffix_start - 5, 0) - 1, -1):
+        middle = view.text[middle_start:suffix_start]
+        if not all(is_cjk(char) for char in middle):
+            return
+        if middle in generic or middle[-2:] in generic:
+            continue
+        if not _noun_like(view, middle_start, suffix_start):
+            continue
+        for head in ends_at.get(middle_start, []):
+            if head.label in ("GPE", "LOC", "ORG"):
+                yield Candidate(head.start, end, suffix.label, "pattern")
+
+
+def _noun_like(view: TextView, start: int, end: int) -> bool:
+    return all(
+        view.text[offset] == "駐" or view.pos_at[offset].startswith(NOUN_POS)
+        for offset in range(start, end)
+    )
+
+
+def _proper_token_heads(
+    view: TextView, suffix_start: int, end: int, suffix: Suffix, trusted: bool
+) -> Iterator[Candidate]:
+    """普天間基地 (one proper-noun word), 嘉手納 + 基地, 名護市 (a place word).
+
+    An untrusted (one-character) suffix needs jieba to call the whole word an
+    organization (外交部亞洲司/nt)."""
+    generic = word_set("generic_heads.txt")
+    whole = view.token_ending_at(end)
+    if whole is not None and whole[0] < suffix_start:
+        head = view.text[whole[0] : suffix_start]
+        place_word = suffix.text in ADMINISTRATIVE_ENDS and whole[2] == "n"
+        proper = whole[2].startswith(PROPER_POS) or place_word
+        proper = proper and (trusted or (whole[2] == "nt" and suffix.label == "ORG"))
+        if proper and len(head) >= 2 and head not in generic and head[-1:] not in generic:
+            yield Candidate(whole[0], end, suffix.label, "pattern")
+    before = view.token_ending_at(suffix_start)
+    if trusted and before is not None and before[2].startswith(PROPER_POS):
+        head = view.text[before[0] : suffix_start]
+        common = generic | word_set("latin_non_org.txt")
+        if len(head) >= 2 and head.upper() not in common and not any(map(str.isspace, head)):
+            yield Candidate(before[0], end, suffix.label, "pattern")
+
+
+# --- other patterns --------------------------------------------------------------
+
+
+def acronym_candidates(view: TextView) -> list[Candidate]:
+    """CRTC, RSPB: an unlisted upper-case Latin acronym in Chinese text names an organization,
+    unless it is a common term (AI, GDP, CEO)."""
+    found = []
+    for match in re.finditer(r"(?<![A-Za-z0-9])[A-Z]{3,6}(?![A-Za-z0-9])", view.text):
+        if match.group() not in word_set("latin_non_org.txt"):
+            found.append(Candidate(match.start(), match.end(), "ORG", "pattern"))
+    return found
+
+
+def pair_event_candidates(view: TextView) -> list[Candidate]:
+    """以哈戰爭, 俄烏戰爭, 美中峰會: two country abbreviations and an event word."""
+    letters = "".join(sorted(word_set("country_abbreviations.txt")))
+    words = "|".join(sorted(word_set("pair_event_suffixes.txt"), key=len, reverse=True))
+    pattern = re.compile(f"[{re.escape(letters)}]{{2}}(?:{words})")
+    found = []
+    for match in pattern.finditer(view.text):
+        if match.start() in view.starts:
+            found.append(Candidate(match.start(), match.end(), "EVENT", "pattern"))
+    return found
+
+
+def photo_credit_candidates(view: TextView) -> list[Candidate]:
+    """圖片來源：美聯社、達志影像: photo credits name agencies."""
+    labels = "|".join(sorted(word_set("photo_credit_labels.txt"), key=len, reverse=True))
+    found = []
+    for match in re.finditer(f"(?:{labels})[：:]([^\n。；;]*)", view.text):
+        for item in re.finditer(r"[^、／/，,\s]+", match.group(1)):
+            name = item.group()
+            if 2 <= len(name) <= 8 and all(is_cjk(char) for char in name):
+                start = match.start(1) + item.start()
+                found.append(Candidate(start, start + len(name), "ORG", "pattern"))
+    return found
+
+
+def byline_candidates(view: TextView, paragraphs: Sequence[tuple[int, int]]) -> list[Candidate]:
+    """A short name alone on a line near the top, followed by a line naming a post."""
+    found = []
+    for index, (start, end) in enumerate(paragraphs[:6]):
+        name = view.text[start:end]
+        if not 2 <= len(name) <= 4 or not all(is_cjk(char) for char in name):
+            continue
+        if not starts_with_surname(name):
+            continue
+        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else (end, end)
+        next_line = view.text[following[0] : following[1]]
+        if view.pos_at[start].startswith("nr") or any(title in next_line for title in titles()):
+            found.append(Candidate(start, end, "PERSON", "pattern"))
+    return found
+
+
+@cache
+def transliteration_chars() -> frozenset[str]:
+    return word_set("transliteration_chars.txt")
+
+
+def dotted_name_candidates(view: TextView) -> list[Candidate]:
+    """查爾斯·克拉克: transliterated given name and surname joined by a middle dot."""
+    letters = "".join(sorted(transliteration_chars()))
+    part = f"[{re.escape(letters)}]{{2,6}}"
+    found = []
+    for match in re.finditer(f"({part})(?:[·‧・•]{part})+", view.text):
+        # Start where jieba starts a word, so 總統貝拉克 yields 貝拉克.
+        word_starts = [at for at in range(match.start(), match.end(1) - 1) if at in view.starts]
+        start = word_starts[0] if word_starts else match.start()
+        end = match.end()
+        while end < len(view.text) and end not in view.ends and is_cjk(view.text[end]):
+            end += 1
+        found.append(Candidate(start, end, "PERSON", "pattern"))
+    return found
+
+
+def subdivision_candidates(view: TextView, chosen: list[Candidate]) -> list[Candidate]:
+    """名護市邊野古: a proper-noun word right after a city or county is a place in it."""
+    found = []
+    for item in chosen:
+        if item.label != "GPE" or view.text[item.end - 1] not in ADMINISTRATIVE_ENDS:
+            continue
+        if item.end not in view.starts or item.end >= len(view.text):
+            continue
+        token = view.tokens[view.token_at[item.end]]
+        word = view.text[token[0] : token[1]]
+        if 2 <= len(word) <= 4 and all(map(is_cjk, word)) and token[2].startswith(PROPER_POS):
+            found.append(Candidate(token[0], token[1], "GPE", "pattern"))
+    return found
+
+
+def jieba_candidates(view: TextView) -> list[Candidate]:
+    """Weak guesses from jieba's tags: organizations (nt), three-character Chinese names
+    and transliterated foreign names (nr)."""
+    found = []
+    for start, end, pos in view.tokens:
+        word = view.text[start:end]
+        if not all(is_cjk(char) for char in word):
+            continue
+        if pos == "nt" and _looks_like_organization(word):
+            found.append(Candidate(start, end, "ORG", "jieba"))
+        elif pos.startswith("nr") and _looks_like_name(word):
+            found.append(Candidate(start, end, "PERSON", "jieba"))
+    return found
+
+
+def _looks_like_organization(word: str) -> bool:
+    """A jieba nt word that ends like an organization (中美關係 does not)."""
+    suffix = longest_suffix(word)
+    if suffix is None or suffix.label != "ORG" or len(word) < 4:
+        return False
+    return word[:2] not in word_set("generic_heads.txt")
+
+
+def _looks_like_name(word: str) -> bool:
+    if len(word) == 3 and starts_with_surname(word) and word[0] not in word_set("name_stops.txt"):
+        return True
+    return len(word) >= 3 and all(char in transliteration_chars() for char in word)
+
+
+def latin_gloss_spans(text: str) -> Iterator[tuple[int, int, int]]:
+    """(gloss start, gloss end, offset just before the bracket) for `名字(Latin Name)`."""
+    for match in LATIN_GLOSS.finditer(text):
+        before = match.start()
+        if before > 0 and text[before - 1] in CLOSING_QUOTES:
+            before -= 1
+        yield match.start(1), match.end(1), before
