@@ -1,0 +1,163 @@
+"""Command line: `zhextract run PATH... -o OUTDIR` and `zhextract show RECORD.json`.
+
+Each subcommand is a pair of functions: `add_<name>_command` declares its arguments and
+`<name>_command` runs it and returns the exit code. Exit codes: 0 success, 1 some
+documents failed, 2 usage error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from . import __version__
+
+EXIT_OK = 0
+EXIT_FAILURES = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # the shell's code for SIGINT
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+Command = Callable[[argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """Bad arguments found after parsing; reported as one line, exit code 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_request:  # argparse exits on --help and on bad arguments
+        return exit_request.code if isinstance(exit_request.code, int) else EXIT_USAGE
+    command: Command | None = getattr(args, "command", None)
+    if command is None:
+        parser.print_usage(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return command(args)
+    except UsageError as error:
+        print(f"zhextract {args.command_name}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"zhextract {args.command_name}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zhextract",
+        description="Structured JSON from Traditional Chinese documents.",
+    )
+    parser.add_argument("--version", action="version", version=f"zhextract {__version__}")
+    subcommands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    add_run_command(subcommands)
+    add_show_command(subcommands)
+    return parser
+
+
+def _add_command(
+    subcommands: argparse._SubParsersAction, name: str, command: Command, help_text: str
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subcommands.add_parser(
+        name, help=help_text, description=help_text
+    )
+    parser.set_defaults(command=command, command_name=name)
+    return parser
+
+
+# ---------------------------------------------------------------- run
+
+
+def add_run_command(subcommands: argparse._SubParsersAction) -> None:
+    parser = _add_command(
+        subcommands, "run", run_command, "Process files and folders into one JSON record each."
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help=".txt/.md files or folders")
+    parser.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="output folder")
+    parser.add_argument("--date", metavar="YYYY-MM-DD", help="document date for every input")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes")
+    parser.add_argument(
+        "--pipeline", default="default", metavar="NAME|FILE", help="bundled name or .cfg file"
+    )
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from .batch import Outcome, plan_jobs, run_batch
+
+    doc_date = parse_date_option(args.date)
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    outdir = Path(args.out)
+    _check_pipeline(args.pipeline)
+    jobs = plan_jobs(args.paths)
+    if not jobs:
+        raise UsageError("no input files (.txt or .md) found")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"cannot create output folder {args.out!r}: {error.strerror}") from None
+
+    def report(outcome: Outcome) -> None:
+        if outcome.error is not None:
+            print(f"error: {outcome.display}: {outcome.error}", file=sys.stderr, flush=True)
+
+    summary = run_batch(jobs, outdir, args.pipeline, doc_date, args.jobs, on_outcome=report)
+    return EXIT_FAILURES if summary.failures else EXIT_OK
+
+
+def parse_date_option(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        if not ISO_DATE.fullmatch(value):
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--date must be a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def _check_pipeline(name: str) -> None:
+    """Load the pipeline up front so a bad name or config is a usage error, not N failures."""
+    from . import load
+
+    try:
+        load(name)
+    except Exception as error:  # any config problem: missing file, syntax, unknown stage
+        raise UsageError(f"cannot load pipeline {name!r}: {' '.join(str(error).split())}") from None
+
+
+# ---------------------------------------------------------------- show
+
+
+def add_show_command(subcommands: argparse._SubParsersAction) -> None:
+    parser = _add_command(
+        subcommands, "show", show_command, "Print a record with its entities and figures marked."
+    )
+    parser.add_argument("record", metavar="RECORD.json")
+    style = parser.add_mutually_exclusive_group()
+    style.add_argument("--plain", action="store_true", help="brackets, no colours")
+    style.add_argument("--color", action="store_true", help="colours even when not a terminal")
+
+
+def show_command(args: argparse.Namespace) -> int:
+    from .show import RecordError, load_record, render
+
+    try:
+        record = load_record(args.record)
+    except RecordError as error:
+        print(f"error: {args.record}: {error}", file=sys.stderr)
+        return EXIT_FAILURES
+    colour = args.color or (not args.plain and sys.stdout.isatty())
+    try:
+        sys.stdout.write(render(record, colour=colour))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `zhextract show r.json | head`: the reader has had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK
