@@ -1,4 +1,4 @@
-"""Command line: `zhextract run PATH... -o OUTDIR` and `zhextract show RECORD.json`.
+"""Command line: `zhextract run`, `show`, `review`, `export` and `validate`.
 
 Each subcommand is a pair of functions: `add_<name>_command` declares its arguments and
 `<name>_command` runs it and returns the exit code. Exit codes: 0 success, 1 some
@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     subcommands = parser.add_subparsers(title="commands", metavar="COMMAND")
     add_run_command(subcommands)
     add_show_command(subcommands)
+    add_review_command(subcommands)
+    add_export_command(subcommands)
+    add_validate_command(subcommands)
     return parser
 
 
@@ -161,3 +164,57 @@ def show_command(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `zhextract show r.json | head`: the reader has had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
+
+
+# ---------------------------------------------------------------- review, export, validate
+
+
+def add_review_command(subcommands: argparse._SubParsersAction) -> None:
+    parser = _add_command(
+        subcommands, "review", review_command, "Write one self-contained HTML page to review a run."
+    )
+    parser.add_argument("outdir", metavar="OUTDIR", help="a folder written by `zhextract run`")
+    parser.add_argument("-o", "--out", metavar="FILE", help="default: OUTDIR/review.html")
+
+
+def review_command(args: argparse.Namespace) -> int:
+    from .review import write_review
+
+    outdir = Path(args.outdir)
+    return write_review(outdir, Path(args.out) if args.out else outdir / "review.html")
+
+
+def add_export_command(subcommands: argparse._SubParsersAction) -> None:
+    from .export import FORMATS
+
+    parser = _add_command(
+        subcommands,
+        "export",
+        export_command,
+        "Export a run's entities and figures for other tools.",
+    )
+    parser.add_argument("outdir", metavar="OUTDIR", help="a folder written by `zhextract run`")
+    parser.add_argument("--to", "--format", dest="format", required=True, choices=sorted(FORMATS))
+    parser.add_argument("-o", "--out", required=True, metavar="DEST", help="file to write")
+
+
+def export_command(args: argparse.Namespace) -> int:
+    from .export import export_outputs
+
+    return export_outputs(Path(args.outdir), args.format, Path(args.out))
+
+
+def add_validate_command(subcommands: argparse._SubParsersAction) -> None:
+    parser = _add_command(
+        subcommands,
+        "validate",
+        validate_command,
+        "Check every record against the schema and the offset invariants.",
+    )
+    parser.add_argument("outdir", metavar="OUTDIR", help="a folder written by `zhextract run`")
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    from .validate_dir import validate_outputs
+
+    return validate_outputs(Path(args.outdir))
