@@ -45,7 +45,8 @@ def to_record(doc: Doc, pipeline_name: str, pipeline_version: str) -> dict[str, 
 
 def _with_source_offsets(doc: Doc, item: Span) -> Span:
     source_start, source_end = doc.source_span(item["start"], item["end"])
-    ready = json_ready(item)
+    has_numbers = any(isinstance(value, (Decimal, list, tuple, dict)) for value in item.values())
+    ready = json_ready(item) if has_numbers else dict(item)
     ready["source_start"] = source_start
     ready["source_end"] = source_end
     return ready
@@ -74,8 +75,20 @@ def json_number(value: Decimal) -> int | float | str:
 
 
 def dumps(record: dict[str, Any]) -> str:
-    """Deterministic JSON text for a record (UTF-8, no ASCII escapes, stable key order)."""
-    return json.dumps(record, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    """Deterministic JSON text for a record: one top-level field per line and one span per
+    line, so records stay readable and diff well while staying compact."""
+    lines = []
+    for key, value in record.items():
+        if isinstance(value, list) and value:
+            items = ",\n".join(_compact(item) for item in value)
+            lines.append(f"{_compact(key)}: [\n{items}\n]")
+        else:
+            lines.append(f"{_compact(key)}: {_compact(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
 def schema() -> dict[str, Any]:
