@@ -1,12 +1,84 @@
-"""Figures stage (placeholder until the real one lands)."""
+"""Figures stage: numeric expressions and dates with exact values.
+
+Fills `doc.figures` and `doc.dates`. Dates are found first; figures never overlap a date
+or an entity (`doc.entities`, filled by the earlier entities stage).
+
+Figure fields:
+- `text, start, end`: the expression, e.g. `近25年`, `2至4艘`, `新臺幣5,000億元`.
+- `label`: MONEY, PERCENT, QUANTITY (with a measure unit or classifier), CARDINAL, ORDINAL,
+  or DATE for a duration (`4年`, with `kind: "duration"`).
+- `value`: an exact Decimal, or [low, high] for a range (`2至4艘`, `幾十`). PERCENT values
+  are ratios (5% -> 0.05, 三成 -> 0.3, 八折 -> 0.8, 3倍 -> 3) except percentage points
+  (`3個百分點` -> 3, unit "percentage_point").
+- `unit`: ISO 4217 code for MONEY; %, ‰, 成, 折, 倍 or percentage_point for PERCENT; the
+  measure unit or classifier otherwise; None when there is none.
+- `counted`: the noun counted (`100萬就業機會` -> 就業機會), None if none.
+- `approx`: "near", "over", "under", "about" or None.
+- `per` (optional): the rate's denominator, `每桶70美元` -> 桶, `每人每月` -> 人/月.
+
+Date fields: `text, start, end, value` (ISO: YYYY, YYYY-MM, YYYY-MM-DD, or with THH:MM),
+or value None with `reason`. Relative dates resolve against `doc.doc_date`, else the
+publication date in `doc.meta["published"]`, else a date the text states after a label
+such as 發布日期：.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
 
 from ...doc import Doc
 from ...registry import Stage, register_stage
+from .dates import find_dates
+from .extract import FigureSettings, find_figures
+
+__all__ = ["find_dates", "find_figures", "make_figures_stage"]
 
 
 @register_stage("figures", requires=("text",), provides=("figures", "dates"))
-def make_figures_stage() -> Stage:
+def make_figures_stage(
+    yuan_currency: str = "TWD", dollar_currency: str = "USD", keep_bare_cardinals: bool = True
+) -> Stage:
+    """Settings: the currency of a bare 元 and of a bare $, and whether plain unitless
+    numbers are kept as CARDINAL figures."""
+    settings = FigureSettings(yuan_currency, dollar_currency, keep_bare_cardinals)
+
     def figures(doc: Doc) -> None:
-        return None
+        blocked = [False] * len(doc.text)
+        for entity in doc.entities:
+            blocked[entity["start"] : entity["end"]] = [True] * (entity["end"] - entity["start"])
+        doc.dates = [
+            doc.span(item["start"], item["end"], **_fields(item))
+            for item in find_dates(doc.text, blocked, doc.doc_date or _published(doc))
+        ]
+        for date in doc.dates:
+            blocked[date["start"] : date["end"]] = [True] * (date["end"] - date["start"])
+        tokens = [(token["start"], token["end"], token.get("pos", "")) for token in doc.tokens]
+        found = find_figures(doc.text, blocked, tokens, settings, _folded(doc))
+        if not settings.keep_bare_cardinals:
+            found = [item for item in found if item["label"] != "CARDINAL" or item["counted"]]
+        doc.figures = [doc.span(item["start"], item["end"], **_fields(item)) for item in found]
 
     return figures
+
+
+def _published(doc: Doc) -> dt.date | None:
+    """The publication date the structure stage read from the document, if any."""
+    stated = doc.meta.get("published")
+    if not isinstance(stated, str):
+        return None
+    for item in find_dates(stated):
+        value = item.get("value")
+        if value and len(value) >= 10:
+            return dt.date.fromisoformat(value[:10])
+    return None
+
+
+def _folded(doc: Doc) -> list[bool]:
+    """Which characters of doc.text were full-width (folded by normalize) in the source."""
+    if len(doc.offset_map) != len(doc.text) + 1:
+        return [False] * len(doc.text)
+    return [doc.raw[doc.offset_map[index]] != char for index, char in enumerate(doc.text)]
+
+
+def _fields(item: dict[str, object]) -> dict[str, object]:
+    return {key: value for key, value in item.items() if key not in ("text", "start", "end")}

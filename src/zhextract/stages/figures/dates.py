@@ -1,0 +1,340 @@
+"""Dates and times in Chinese text, resolved to ISO strings.
+
+Forms: `2025年2月7日`, `二〇二五年`, `2025/2/7`, `2025-02-07`, ROC years (`民國114年3月5日`,
+`114年度`, `114/3/5`: +1911), `今(2025)年`, month-day dates whose year is implied by an
+earlier date in the document, relative dates (`今年`, `去年底`, `上月`, `明年`, `今（5）日`)
+resolved against a reference date, and times of day (`上午10時30分`) joined to the date
+they follow. The reference date is `doc.doc_date`, else a date the document states after
+a label such as `發布日期：`. What cannot be resolved gets value None and a `reason`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .numbers import parse_number
+
+ROC_OFFSET = 1911
+WEEKDAYS = "一二三四五六日"
+CN_DIGIT = "〇零○一二三四五六七八九"
+CN_SMALL = CN_DIGIT + "十兩两廿卅"
+YEAR_PART_SUFFIX = {"底": "12", "末": "12", "初": "01"}
+# 八月十五 ends a date without 日 when nothing follows the Chinese day.
+# 十九日, 二十八日 (not 一日, which is as often "one day")
+CN_DAY_NUMBER = r"(?:[二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|三十一?)"
+CN_DAY_END = r"(?<=[一二三四五六七八九十])(?![\u4e00-\u9fff0-9])"
+
+
+def _rows(name: str) -> list[list[str]]:
+    text = resources.files(__package__).joinpath("data").joinpath(name).read_text("utf-8")
+    return [
+        line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ]
+
+
+@cache
+def relative_words() -> dict[str, tuple[str, int]]:
+    """Relative date words: word -> (unit moved, offset)."""
+    return {word: (unit, int(offset)) for word, unit, offset in _rows("relative_dates.tsv")}
+
+
+@cache
+def day_parts() -> dict[str, int]:
+    """Times of day (下午) and the hours they add to a 12-hour clock."""
+    return {word: int(hours) for word, kind, hours in _rows("date_words.tsv") if kind == "day_part"}
+
+
+@cache
+def date_offsets(kind: str) -> dict[str, str]:
+    """Week shifts (上週), offset units (5年前) and directions (前, 後): data/date_offsets.tsv."""
+    return {word: value for word, row_kind, value in _rows("date_offsets.tsv") if row_kind == kind}
+
+
+@cache
+def reference_labels() -> list[str]:
+    return [row[0] for row in _rows("reference_labels.txt")]
+
+
+def _alternation(words: Sequence[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+@cache
+def date_regex() -> re.Pattern[str]:
+    relative_years = [word for word, (unit, _) in relative_words().items() if unit == "year"]
+    relative_others = [word for word, (unit, _) in relative_words().items() if unit != "year"]
+    month = rf"(?:1[0-2]|0?[1-9]|十[一二]?|[{CN_DIGIT[3:]}])"
+    day = rf"(?:3[01]|[12][0-9]|0?[1-9]|[二三]?十[{CN_DIGIT[3:]}]?|廿[{CN_DIGIT[3:]}]?|三十一|[{CN_DIGIT[3:]}])"
+    time = _time_pattern()
+    pattern = rf"""
+        (?:
+          (?P<numeric>(?<![0-9.])(?P<ny>[0-9]{{4}}|[0-9]{{2,3}}(?=/))(?P<sep>[/.-])(?P<nm>[0-9]{{1,2}})
+              (?:(?P=sep)(?P<nd>[0-9]{{1,2}}))?(?![0-9/-]))
+        | (?P<reld>[今本昨明])[(（](?P<rday>[0-9]{{1,2}})[)）]日
+        | (?P<wshift>{_alternation(list(date_offsets("week")))})?[個个]?(?:週|周|星期|禮拜|礼拜)(?P<wday>[一二三四五六日天])
+        | (?<![0-9])(?P<ago_n>[0-9]{{1,3}}|[{CN_SMALL}]{{1,3}})(?P<ago_unit>{_alternation(list(date_offsets("unit")))})
+            (?P<ago_dir>{_alternation(list(date_offsets("direction")))})
+        | (?:
+            (?:
+              (?P<roc>民國|民国)(?P<rocy>[0-9]{{1,3}}|[{CN_SMALL}百]{{1,5}})年度?
+            | 今[(（](?P<py>[0-9]{{4}})[)）]年
+            | (?<![0-9])(?P<y>(?:1[5-9]|2[01])[0-9]{{2}}|[{CN_DIGIT}]{{4}})年度?
+            | (?<![0-9])(?P<fy>[0-9]{{2,3}}(?=年度)|[0-9]{{3}}(?=年[0-9]{{1,2}}月))年度?
+            | (?P<ry>{_alternation(relative_years)})
+            )
+            (?P<ypart>[底末初](?![0-9{CN_DIGIT}]))?
+          )?
+          (?:(?<![0-9])(?P<m>{month})月份?(?:(?P<d>{day})(?:[日號号]|{CN_DAY_END}))?)?
+        | (?P<rel>{_alternation(relative_others)})(?:(?P<rd>{day})[日號号])?
+        | (?<![0-9月{CN_SMALL}])(?P<bd>3[01]|[12][0-9]|0?[1-9]|{CN_DAY_NUMBER})日(?![內内間间後后前以起遊游])
+        )
+        (?P<time>{time})?
+    """
+    return re.compile(pattern, re.VERBOSE)
+
+
+def _time_pattern() -> str:
+    hour = rf"(?:[01]?[0-9]|2[0-4]|[{CN_SMALL}]{{1,3}})"
+    minute = rf"(?:[0-5]?[0-9]|[{CN_SMALL}]{{1,3}})"
+    parts = _alternation(list(day_parts()))
+    return (
+        rf"(?:(?P<dp>{parts})?(?P<h>{hour})(?P<hmark>[時时點点])"
+        rf"(?:(?P<mi>{minute})分|(?P<half>半))?(?!鐘|钟|[0-9])"
+        rf"|(?P<dp2>{parts})(?P<h2>[01]?[0-9]|2[0-3]):(?P<mi2>[0-5][0-9]))"
+    )
+
+
+@dataclass
+class _Context:
+    reference: dt.date | None
+    year: int | None = None  # the last stated year (for 2月10日)
+    month: int | None = None
+
+
+def find_dates(
+    text: str,
+    blocked: Sequence[bool] | None = None,
+    doc_date: dt.date | None = None,
+) -> list[dict[str, Any]]:
+    """Date spans of `text`, resolved in reading order."""
+    context = _Context(reference=doc_date or stated_date(text))
+    found = []
+    for match in date_regex().finditer(text):
+        if not match.group() or _overlaps(blocked, match.start(), match.end()):
+            continue
+        item = _resolve(match, context)
+        if item is None:
+            continue
+        found.append({"text": match.group(), "start": match.start(), "end": match.end(), **item})
+    return found
+
+
+def stated_date(text: str) -> dt.date | None:
+    """A date the document gives itself, after a label such as 發布日期：."""
+    labels = _alternation(reference_labels())
+    for label in re.finditer(rf"(?:{labels})\s*[:：]\s*", text):
+        match = date_regex().match(text, label.end())
+        if match is None or not match.group():
+            continue
+        item = _resolve(match, _Context(reference=None))
+        value = item.get("value") if item else None
+        if value and len(value) >= 10:
+            return dt.date.fromisoformat(value[:10])
+    return None
+
+
+def _overlaps(blocked: Sequence[bool] | None, start: int, end: int) -> bool:
+    return blocked is not None and any(blocked[start:end])
+
+
+def _resolve(match: re.Match[str], context: _Context) -> dict[str, Any] | None:
+    groups = match.groupdict()
+    if groups["numeric"]:
+        return _resolve_numeric(groups, context)
+    if groups["reld"]:
+        return _resolve_relative_day(groups, context)
+    if groups["wday"]:
+        return _with_time(_resolve_weekday(groups, context), groups, context)
+    if groups["ago_n"]:
+        return _resolve_ago(groups, context)
+    if groups["rel"]:
+        item = _resolve_relative(groups["rel"], context, groups["rd"])
+        return _with_time(item, groups, context)
+    if groups["bd"]:
+        bare_day = _small_number(groups["bd"])
+        return _with_time(_resolve_bare_day(bare_day, context), groups, context)
+    has_year = any(groups[name] for name in ("rocy", "py", "y", "fy", "ry"))
+    if not has_year and not groups["m"]:
+        if groups["dp"] in relative_words():  # 今晚6點
+            item = _resolve_relative(groups["dp"], context, None)
+            return _with_time(item, groups, context)
+        return _resolve_time_only(groups, context)
+    try:
+        year, reason = _year(groups, context)
+    except ValueError:
+        return None
+    month = _small_number(groups["m"]) if groups["m"] else None
+    if month is None and groups["ypart"]:
+        month = int(YEAR_PART_SUFFIX[groups["ypart"]])
+    day = _small_number(groups["d"]) if groups["d"] else None
+    if year is None:
+        return {"value": None, "reason": reason}
+    return _with_time(_date_value(year, month, day, context), groups, context)
+
+
+def _year(groups: dict[str, Any], context: _Context) -> tuple[int | None, str]:
+    if groups["rocy"]:
+        return _small_number(groups["rocy"]) + ROC_OFFSET, ""
+    if groups["fy"]:
+        return int(groups["fy"]) + ROC_OFFSET, ""
+    if groups["py"]:
+        return int(groups["py"]), ""
+    if groups["y"]:
+        return int(parse_number(groups["y"])), ""
+    if groups["ry"]:
+        if context.reference is None:
+            return None, "relative date with no reference date (no doc_date)"
+        return context.reference.year + relative_words()[groups["ry"]][1], ""
+    if context.year is not None:
+        return context.year, ""
+    if context.reference is not None:
+        return context.reference.year, ""
+    return None, "year not stated and no earlier date or doc_date"
+
+
+def _small_number(numeral: str) -> int:
+    return int(parse_number(numeral))
+
+
+def _date_value(year: int, month: int | None, day: int | None, context: _Context) -> dict[str, Any]:
+    if month is not None and not 1 <= month <= 12:
+        return {"value": None, "reason": f"no month {month}"}
+    if day is not None and (month is None or day > calendar.monthrange(year, month)[1] or day < 1):
+        return {"value": None, "reason": f"no day {day} in {year}-{month}"}
+    context.year, context.month = year, month
+    value = f"{year:04d}"
+    if month is not None:
+        value += f"-{month:02d}"
+    if day is not None:
+        value += f"-{day:02d}"
+    return {"value": value}
+
+
+def _resolve_numeric(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
+    year = int(groups["ny"])
+    if groups["sep"] == "." and not groups["nd"]:
+        return None  # 2010.5 is a decimal number
+    if year < 1000:
+        if not groups["nd"]:
+            return None
+        year += ROC_OFFSET
+    month = int(groups["nm"])
+    day = int(groups["nd"]) if groups["nd"] else None
+    if not 1 <= month <= 12:
+        return None
+    return _with_time(_date_value(year, month, day, context), groups, context)
+
+
+def _resolve_relative_day(groups: dict[str, Any], context: _Context) -> dict[str, Any]:
+    if context.reference is None:
+        return {"value": None, "reason": "relative date with no reference date (no doc_date)"}
+    reference = context.reference
+    return _with_time(
+        _date_value(reference.year, reference.month, int(groups["rday"]), context), groups, context
+    )
+
+
+def _resolve_relative(word: str, context: _Context, day_text: str | None) -> dict[str, Any]:
+    if context.reference is None:
+        return {"value": None, "reason": "relative date with no reference date (no doc_date)"}
+    unit, offset = relative_words()[word]
+    reference = context.reference
+    if unit == "day":
+        day = reference + dt.timedelta(days=offset)
+        return _date_value(day.year, day.month, day.day, context)
+    months = reference.year * 12 + reference.month - 1 + offset
+    day_of_month = _small_number(day_text) if day_text else None
+    return _date_value(months // 12, months % 12 + 1, day_of_month, context)
+
+
+def _resolve_weekday(groups: dict[str, Any], context: _Context) -> dict[str, Any]:
+    """週三 is Wednesday of the reference week (Monday first); 上週三 a week before."""
+    if context.reference is None:
+        return {"value": None, "reason": "relative date with no reference date (no doc_date)"}
+    weekday = WEEKDAYS.index(groups["wday"].replace("天", "日"))
+    weeks = int(date_offsets("week").get(groups["wshift"] or "", "0"))
+    monday = context.reference - dt.timedelta(days=context.reference.weekday())
+    day = monday + dt.timedelta(days=weekday + 7 * weeks)
+    return _date_value(day.year, day.month, day.day, context)
+
+
+def _resolve_ago(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
+    """5年前, 3天後: the reference date moved by that much, to the precision said (5年前
+    is a year, 3個月後 a month, 3天後 a day)."""
+    try:
+        amount = _small_number(groups["ago_n"]) * int(date_offsets("direction")[groups["ago_dir"]])
+    except ValueError:
+        return None
+    if context.reference is None:
+        return {"value": None, "reason": "relative date with no reference date (no doc_date)"}
+    unit, reference = date_offsets("unit")[groups["ago_unit"]], context.reference
+    if unit in ("day", "week"):
+        day = reference + dt.timedelta(days=amount * (7 if unit == "week" else 1))
+        return _date_value(day.year, day.month, day.day, context)
+    months = reference.year * 12 + reference.month - 1 + amount * (12 if unit == "year" else 1)
+    year, month = months // 12, months % 12 + 1
+    return _date_value(year, month if unit == "month" else None, None, context)
+
+
+def _resolve_bare_day(day: int, context: _Context) -> dict[str, Any]:
+    """29日: the day in the month last mentioned, else in the reference month."""
+    if context.year is not None and context.month is not None:
+        return _date_value(context.year, context.month, day, context)
+    if context.reference is not None:
+        return _date_value(context.reference.year, context.reference.month, day, context)
+    return {"value": None, "reason": "month not stated and no earlier date or doc_date"}
+
+
+def _with_time(item: dict[str, Any], groups: dict[str, Any], context: _Context) -> dict[str, Any]:
+    clock = _clock(groups)
+    if clock is None or item.get("value") is None:
+        return item
+    if len(item["value"]) < 10:
+        return {"value": None, "reason": "time of day on a date without a day"}
+    return {"value": f"{item['value']}T{clock}"}
+
+
+def _resolve_time_only(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
+    clock = _clock(groups)
+    if clock is None:
+        return None
+    explicit = groups["dp"] or groups["dp2"] or groups["mi"] or groups["half"]
+    if not explicit and not (groups["h"].isdigit() and groups["hmark"] in ("時", "时")):
+        return None  # 3點 may be "three points", 一時 "for a while"
+    return {"value": None, "reason": "time of day without a date"}
+
+
+def _clock(groups: dict[str, Any]) -> str | None:
+    if groups.get("h2"):
+        hour, minute, part = int(groups["h2"]), int(groups["mi2"]), groups["dp2"]
+    elif groups.get("h"):
+        try:
+            hour = _small_number(groups["h"])
+            minute = _small_number(groups["mi"]) if groups["mi"] else (30 if groups["half"] else 0)
+        except ValueError:
+            return None
+        part = groups["dp"] or (groups["rel"] if groups["rel"] in day_parts() else None)
+    else:
+        return None
+    if part and hour < 12:
+        hour += day_parts()[part]
+    if not (0 <= hour <= 24 and 0 <= minute < 60):
+        return None
+    return f"{hour % 24:02d}:{minute:02d}"

@@ -1,0 +1,458 @@
+"""Find numeric expressions in a text: money, percentages, quantities, ordinals, durations.
+
+`find_figures(text, blocked, tokens)` returns span dicts (see the package docstring for
+their fields). `blocked` marks characters already taken (entities, dates, phone numbers);
+a figure never overlaps them. `tokens` (start, end, pos) lets the counted noun after a
+figure be read off word boundaries: `100萬就業機會` counts 就業機會.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .numbers import numeral_chars, parse_number
+from .patterns import PER_WORD, PHONE, URL, UnitWord, figure_regex, tables
+
+Token = tuple[int, int, str]  # start, end, part of speech
+Groups = dict[str, Any]
+Value = Decimal | list[Decimal]
+NOUN_TAGS = ("n", "vn", "eng", "j", "nz", "nt", "ns", "ng", "l")
+MODIFIER_TAGS = ("v", "vn", "b", "a")
+RATE_CLASSIFIERS = ("次", "回", "趟", "遍")
+HEAD_NOUN_CHARS = 4
+ARITHMETIC = "+=×*÷^"
+ENUMERATOR_AFTER = ("、", ".", "．")
+BARE_UNITS = "百千萬万億亿兆"
+VAGUE_LEADS = "上幾几數数"
+LIANG = "兩两"
+NUMERAL_CHARS = numeral_chars()
+FRACTION_UNITS = {100: "%", 1000: "‰", 10000: "‱"}
+# 打對折 is 五折; 半成 is half of 一成; 半折 (half price) is 五折.
+SPECIAL_NUMERALS = {"對": Decimal(5), "对": Decimal(5), "半": Decimal("0.5")}
+
+
+@dataclass
+class FigureSettings:
+    """Choices the pipeline config may set."""
+
+    yuan_currency: str = "TWD"  # bare 元: TWD for Taiwanese text, CNY for mainland text
+    dollar_currency: str = "USD"  # bare $
+    keep_bare_cardinals: bool = True  # plain numbers with no unit (CARDINAL)
+
+
+def find_figures(
+    text: str,
+    blocked: Sequence[bool] | None = None,
+    tokens: Sequence[Token] = (),
+    settings: FigureSettings | None = None,
+    folded: Sequence[bool] | None = None,
+) -> list[dict[str, Any]]:
+    """Figure spans of `text` in order, none overlapping a blocked character.
+
+    `folded[i]` says text[i] was full-width in the source: a full-width comma groups
+    digits (９，９９９) only between digits that were full-width too, since after ASCII
+    digits it is the ordinary Chinese comma ($20，300美元 lists two prices).
+    """
+    settings = settings or FigureSettings()
+    taken = list(blocked) if blocked is not None else [False] * len(text)
+    for pattern in (PHONE, URL):
+        for masked_match in pattern.finditer(text):
+            start, end = masked_match.span()
+            taken[start:end] = [True] * (end - start)
+    masked = "".join(
+        "\x00" if flag or (char == "，" and not _groups_digits(index, folded)) else char
+        for index, (char, flag) in enumerate(zip(text, taken))
+    )
+    token_starts = {start: index for index, (start, _, _) in enumerate(tokens)}
+    found: list[dict[str, Any]] = []
+    for whole_match in figure_regex().finditer(masked):
+        read = _read_or_shorten(whole_match, masked, settings)
+        if read is None:
+            continue
+        match, groups, figure = read
+        if not _plausible(match, groups, figure, text):
+            continue
+        if _countable(figure, groups):
+            figure["counted"] = _counted(figure["end"], text, tokens, token_starts)
+        if groups["rank"] and figure["counted"] is None:
+            continue  # 三大 only counts when a noun follows: 三大軟體公司
+        figure["text"] = text[figure["start"] : figure["end"]]
+        found.append(figure)
+    return found
+
+
+def _read_or_shorten(
+    match: re.Match[str], masked: str, settings: FigureSettings
+) -> tuple[re.Match[str], Groups, dict[str, Any]] | None:
+    """Read a match; when its numeral does not parse (百分之七十百分位), retry on a shorter
+    stretch of text so the longest numeral that does parse is kept (百分之七十)."""
+    groups = _split_unit_from_numeral(match.groupdict())
+    figure = _read(match, groups, settings)
+    if figure is not None:
+        return match, groups, figure
+    for end in range(match.end("num") - 1, match.start("num"), -1):
+        shorter = figure_regex().match(masked, match.start(), end)
+        if shorter is None or shorter.end() != end:
+            continue
+        groups = _split_unit_from_numeral(shorter.groupdict())
+        figure = _read(shorter, groups, settings)
+        if figure is not None:
+            return shorter, groups, figure
+    return None
+
+
+def _groups_digits(index: int, folded: Sequence[bool] | None) -> bool:
+    if folded is None or index == 0 or index + 1 >= len(folded):
+        return False
+    return folded[index - 1] and folded[index + 1]
+
+
+def _split_unit_from_numeral(groups: Groups) -> Groups:
+    """三千比特 is 3 千比特 and 三十兩 is 30 兩: the numeral's last character starts the unit."""
+    numeral, unit = groups["num"], (groups["unit"] or "").strip()
+    groups = groups | {"unit": unit or None}  # "100 USD": the space is not the unit
+    units = tables().units
+    if len(numeral) < 2:
+        return groups
+    if unit and numeral[-1] + unit in units:
+        return groups | {"num": numeral[:-1], "unit": numeral[-1] + unit}
+    if not unit and numeral[-1] in LIANG:
+        return groups | {"num": numeral[:-1], "unit": numeral[-1]}
+    return groups
+
+
+def _read(match: re.Match[str], groups: Groups, settings: FigureSettings) -> dict[str, Any] | None:
+    try:
+        value = _value(groups)
+    except ValueError:
+        return None
+    unit_word = tables().units.get(groups["unit"] or "")
+    label, unit, value = _label_unit_value(groups, unit_word, value, settings)
+    if label is None:
+        return None
+    start, per = _start_and_per(match, label, unit_word)
+    figure: dict[str, Any] = {
+        "text": "",
+        "start": start,
+        "end": match.end(),
+        "label": label,
+        "value": value,
+        "unit": unit,
+        "counted": None,
+        "approx": _approx(groups),
+    }
+    if groups["per_post"]:
+        per = "/".join(filter(None, [per, groups["per_post"][1:]]))
+    if per:
+        figure["per"] = per
+    if label == "DATE":
+        figure["kind"] = "duration"
+    return figure
+
+
+def _value(groups: Groups) -> Value:
+    sign = -1 if groups["sign"] else 1
+    second = groups["num2"] or groups["num3"]
+    if groups["range_sep"] == "、":
+        return _listed_range(groups["num"], second)
+    low, high = _numeral_value(groups["num"])
+    if second:
+        return [sign * low, _numeral_value(second)[1]]
+    if low != high:
+        return [sign * low, sign * high]
+    return sign * (low + _tail_value(groups) + _small_change(groups))
+
+
+def _listed_range(first: str, second: str) -> list[Decimal]:
+    """三、四十 is 30 to 40 and 一、二 is 1 to 2: the first digit borrows the second's units."""
+    if len(first) != 1:
+        raise ValueError(f"not a listed range: {first}、{second}")
+    return [parse_number(first + second[1:]), parse_number(second)]
+
+
+def _adjacent_digits(numeral: str) -> tuple[Decimal, Decimal] | None:
+    """兩三個, 三四十, 五六百萬: two neighbouring digits give a range."""
+    digits = numeral_chars("digit")
+    if len(numeral) < 2 or numeral[0] not in digits or numeral[1] not in digits:
+        return None
+    low_digit, high_digit = parse_number(numeral[0]), parse_number(numeral[1])
+    if low_digit == 0 or high_digit != low_digit + 1:
+        return None
+    rest = numeral[2:]
+    if rest and rest[0] in digits:
+        return None  # 一二三四: a digit string, not a range
+    return parse_number(numeral[0] + rest), parse_number(numeral[1] + rest)
+
+
+def _numeral_value(numeral: str) -> tuple[Decimal, Decimal]:
+    """Low and high values: equal except for 幾十 / 數百 (several tens or hundreds) and
+    neighbouring digits (兩三個)."""
+    adjacent = _adjacent_digits(numeral)
+    if adjacent is not None:
+        return adjacent
+    if numeral in SPECIAL_NUMERALS:
+        value = SPECIAL_NUMERALS[numeral]
+        return value, value
+    lead = numeral[0]
+    if lead in VAGUE_LEADS:
+        unit = parse_number(numeral[1:])
+        if lead == "上":
+            return unit, unit
+        return 2 * unit, 9 * unit
+    value = parse_number(numeral)
+    return value, value
+
+
+def _tail_value(groups: Groups) -> Decimal:
+    """七成六 adds 0.6 成; 一噸半 adds half a ton."""
+    tail = groups["tail"]
+    if not tail:
+        return Decimal(0)
+    if tail == "半":
+        return Decimal("0.5")
+    return parse_number(tail) / 10
+
+
+def _small_change(groups: Groups) -> Decimal:
+    """五元三毛, 50元6角三分: tenths (角, 毛) and hundredths (分) of a yuan."""
+    change = Decimal(0)
+    if groups["jiao"]:
+        change += parse_number(groups["jiao"]) / 10
+    if groups["fen"]:
+        change += parse_number(groups["fen"]) / 100
+    if groups["cent"]:
+        change += parse_number(groups["cent"]) / 100
+    return change
+
+
+def _label_unit_value(
+    groups: Groups, unit_word: UnitWord | None, value: Value, settings: FigureSettings
+) -> tuple[str | None, str | None, Value]:
+    currency = groups["cur_pre"] or groups["cur_pre2"] or groups["cur_tail"]
+    if groups["ordinal"]:
+        if unit_word is not None and unit_word.kind not in ("classifier", "ordinal", "time"):
+            return None, None, value
+        return "ORDINAL", unit_word.surface if unit_word else None, value
+    if groups["pct_pre"]:
+        divisor = int(parse_number(groups["pct_pre"][:-2]))
+        return "PERCENT", FRACTION_UNITS.get(divisor, "fraction"), _scale(value, divisor)
+    if currency:
+        code = tables().currency_before.get(currency) or tables().units[currency].unit
+        if currency == "$":
+            code = settings.dollar_currency  # a bare $ may be NT$ in Taiwanese text
+        return "MONEY", _currency_code(code, settings), value
+    if unit_word is None:
+        known = not groups["unit"] or groups["rank"]
+        return ("CARDINAL" if known else None), None, value
+    if unit_word.kind == "percent":
+        percent_divisor = _percent_divisor(unit_word, groups["num"], value)
+        if percent_divisor is None:
+            return None, None, value
+        return "PERCENT", unit_word.unit, _scale(value, percent_divisor)
+    if unit_word.kind == "currency":
+        return "MONEY", _currency_code(unit_word.unit, settings), value
+    if unit_word.kind == "time":
+        return "DATE", unit_word.unit, value
+    if unit_word.kind in ("measure", "classifier"):
+        return "QUANTITY", unit_word.unit, value
+    return None, None, value  # an ordinal-only word (季, 章) without 第
+
+
+def _currency_code(code: str, settings: FigureSettings) -> str:
+    if code == "YUAN":
+        return settings.yuan_currency
+    return code
+
+
+def _scale(value: Value, divisor: int) -> Value:
+    """Percentages as ratios: 5% -> 0.05, 三成 -> 0.3."""
+    if isinstance(value, list):
+        return [_exact_ratio(item, divisor) for item in value]
+    return _exact_ratio(value, divisor)
+
+
+def _percent_divisor(unit_word: UnitWord, numeral: str, value: Value) -> int | None:
+    """折 is tenths (八折 = 0.8), but 六五折 and 75折 are hundredths; 十折 is no discount."""
+    if unit_word.surface != "折":
+        return unit_word.divisor
+    if numeral == "半":
+        return 1
+    digits = numeral_chars("digit") + "0123456789"
+    if len(numeral) == 2 and all(char in digits for char in numeral):
+        return 100
+    if isinstance(value, list) or value >= 10:
+        return None
+    return unit_word.divisor
+
+
+def _exact_ratio(value: Decimal, divisor: int) -> Decimal:
+    ratio = value / divisor
+    return Decimal(int(ratio)) if ratio == ratio.to_integral_value() else ratio.normalize()
+
+
+def _approx(groups: Groups) -> str | None:
+    table = tables()
+    numeral = groups["num"]
+    if groups["approx_pre"]:
+        return table.approx_before[groups["approx_pre"]]
+    if numeral[0] == "上":
+        return "over"
+    if numeral[0] in "幾几數数" or groups["approx_mid"] in ("幾", "几", "來", "来"):
+        return "about"
+    if groups["approx_mid"] or any(char in numeral for char in "多餘余幾几"):
+        return "over"
+    if groups["approx_post"]:
+        return table.approx_after[groups["approx_post"]]
+    return None
+
+
+def _start_and_per(
+    match: re.Match[str], label: str, unit_word: UnitWord | None
+) -> tuple[int, str | None]:
+    """Where the figure starts, and the rate (每月, 每桶) when one applies to it."""
+    per_prefix = match.group("per_pre")
+    if not per_prefix:
+        return match.start(), None
+    rate_like = label in ("MONEY", "PERCENT", "DATE") or (
+        unit_word is not None
+        and (unit_word.kind == "measure" or unit_word.surface in RATE_CLASSIFIERS)
+    )
+    if not rate_like:
+        return match.end("per_pre"), None  # 每年兩國: 兩國 is not a rate
+    words = [word for word in PER_WORD.split(per_prefix) if word]
+    return match.start(), "/".join(_canonical_per(word) for word in words)
+
+
+def _canonical_per(word: str) -> str:
+    unit_word = tables().units.get(word)
+    return unit_word.unit if unit_word is not None and unit_word.kind == "time" else word
+
+
+def _plausible(match: re.Match[str], groups: Groups, figure: dict[str, Any], text: str) -> bool:
+    """Reject codes (G7, F-16), sums (2+2), enumerators (一、) and wordy numerals (一些)."""
+    start, number_end = match.start("num"), match.end("num")
+    sign_start = match.start("sign") if groups["sign"] else start
+    if _inside_code(text, sign_start, number_end) or _arithmetic(text, start, number_end):
+        return False
+    numeral = groups["num"]
+    if groups["pct_pre"]:
+        return True
+    if numeral[0] in BARE_UNITS and not groups["approx_pre"]:
+        return False  # 千萬 is "by all means"; 近百, 逾千 are fine
+    if figure["label"] != "CARDINAL" or groups["unit"]:
+        return _plausible_with_unit(groups)
+    if groups["approx_pre"] and numeral[0] not in BARE_UNITS:
+        return _plausible_bare(numeral)
+    if groups["per_pre"] or groups["approx_post"] or groups["approx_mid"]:
+        return True
+    before = text[start - 1] if start > 0 else ""
+    after = text[match.end()] if match.end() < len(text) else ""
+    if after in ENUMERATOR_AFTER and (before in ("", "\n", "(", "（") or after == "、"):
+        return False
+    if before in ("(", "（") and after in (")", "）") and len(numeral) <= 2:
+        return False
+    return _plausible_bare(numeral)
+
+
+def _inside_code(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else ""
+    before2 = text[start - 2] if start > 1 else ""
+    after = text[end] if end < len(text) else ""
+    if before.isascii() and before.isalpha():
+        return True
+    if before in ("-", "_") and before2.isascii() and before2.isalnum():
+        return True
+    return after.isascii() and after.isalpha() and not _latin_unit_follows(text, end)
+
+
+def _latin_unit_follows(text: str, end: int) -> bool:
+    word = re.match(r"[A-Za-z$]+", text[end:])
+    return word is not None and word.group() in tables().units
+
+
+def _arithmetic(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    after2 = text[end + 1] if end + 1 < len(text) else ""
+    before2 = text[start - 2] if start > 1 else ""
+    return bool(
+        (after and after in ARITHMETIC and after2.isdigit())
+        or (before and before in ARITHMETIC and before2.isdigit())
+    )
+
+
+def _plausible_with_unit(groups: Groups) -> bool:
+    """A lone 一 with a classifier is an article (一項, 一個), not a count."""
+    if groups["num"] != "一" or groups["ordinal"] or groups["approx_pre"]:
+        return True
+    unit_word = tables().units.get(groups["unit"] or "")
+    kinds = ("currency", "measure", "percent", "time")
+    return bool(groups["cur_pre"]) or (unit_word is not None and unit_word.kind in kinds)
+
+
+def _plausible_bare(numeral: str) -> bool:
+    """Arabic numbers stand alone; Chinese ones only when clearly numerals (三百, 十二萬)."""
+    if any(char.isdigit() and char.isascii() for char in numeral):
+        return True
+    if numeral in tables().not_numbers or len(numeral) < 2:
+        return False
+    digits = numeral_chars("digit")
+    units = numeral_chars("small", "big", "tens")
+    return any(char in digits for char in numeral) and any(char in units for char in numeral)
+
+
+def _countable(figure: dict[str, Any], groups: Groups) -> bool:
+    unit_word = tables().units.get(groups["unit"] or "")
+    if unit_word is not None and unit_word.self_counting:
+        return False
+    return figure["label"] == "CARDINAL" or (
+        figure["label"] == "QUANTITY" and unit_word is not None and unit_word.kind == "classifier"
+    )
+
+
+def _counted(
+    end: int, text: str, tokens: Sequence[Token], token_starts: dict[int, int]
+) -> str | None:
+    """The noun being counted, read from the words right after the figure."""
+    index = token_starts.get(end)
+    if index is None:
+        return None
+    run = _noun_run(tokens, index, text)
+    if not run:
+        return None
+    # Keep the head noun with one modifier: 海警局巡邏船 counts 巡邏船.
+    head = run if run[-1][1] - run[0][0] <= HEAD_NOUN_CHARS else run[-2:]
+    return "".join(text[head[0][0] : head[-1][1]].split())
+
+
+def _noun_run(tokens: Sequence[Token], index: int, text: str) -> list[Token]:
+    """Noun words in a row (a verb or adjective may modify a following noun)."""
+    run: list[Token] = []
+    while index < len(tokens):
+        token = tokens[index]
+        if run and text[run[-1][1] : token[0]].strip():
+            break
+        if _is_noun(token, text) and not (run and token[2] == "vn"):
+            run.append(token)  # a verbal noun after a noun is the predicate: 集團競爭
+        elif token[2].startswith(MODIFIER_TAGS) and index + 1 < len(tokens):
+            if not _is_noun(tokens[index + 1], text):
+                break
+            run.append(token)
+        else:
+            break
+        index += 1
+    while run and not _is_noun(run[-1], text):
+        run.pop()
+    return run
+
+
+def _is_noun(token: Token, text: str) -> bool:
+    start, end, pos = token
+    word = text[start:end]
+    if not word.strip() or any(char.isdigit() or char in NUMERAL_CHARS for char in word):
+        return False
+    return pos.startswith(NOUN_TAGS) and pos not in ("nr", "nrt", "nrfg")

@@ -1,0 +1,166 @@
+"""Word tables (data/*.tsv, data/*.txt) and the regular expressions built from them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from .numbers import numeral_chars
+
+
+@dataclass(frozen=True)
+class UnitWord:
+    """A word that can follow a number: a currency, percent sign, unit or classifier."""
+
+    surface: str
+    kind: str  # "percent", "currency", "measure", "time", "classifier", "ordinal"
+    unit: str  # ISO code, canonical unit or the classifier itself
+    divisor: int = 1  # percents: value = number / divisor
+    self_counting: bool = False  # classifiers such as 人, 國: no noun follows
+
+
+@dataclass(frozen=True)
+class Tables:
+    units: dict[str, UnitWord]  # words after a number, by surface
+    currency_before: dict[str, str]  # surface -> ISO code
+    approx_before: dict[str, str]  # word -> "near" / "about" / "over" / "under"
+    approx_after: dict[str, str]
+    not_numbers: frozenset[str]
+    approx_not_after: dict[str, str]  # 約 is not an approximation in 條約
+
+
+def _rows(name: str) -> list[list[str]]:
+    text = resources.files(__package__).joinpath("data").joinpath(name).read_text("utf-8")
+    return [
+        line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ]
+
+
+@cache
+def tables() -> Tables:
+    units: dict[str, UnitWord] = {}
+    for word, *_ in _rows("ordinal_units.txt"):
+        units[word] = UnitWord(word, "ordinal", word)
+    for word, *flags in _rows("classifiers.tsv"):
+        units[word] = UnitWord(word, "classifier", word, self_counting="self" in flags)
+    for word, canonical, kind in _rows("units.tsv"):
+        units[word] = UnitWord(word, kind, canonical)
+    currency_before: dict[str, str] = {}
+    for word, code, position in _rows("currencies.tsv"):
+        if position in ("after", "both"):
+            units[word] = UnitWord(word, "currency", code)
+        if position in ("before", "both"):
+            currency_before[word] = code
+    for word, unit, divisor in _rows("percents.tsv"):
+        units[word] = UnitWord(word, "percent", unit, divisor=int(divisor))
+    approx_rows = _rows("approx.tsv")
+    approx_before = {row[0]: row[2] for row in approx_rows if row[1] == "before"}
+    approx_after = {row[0]: row[2] for row in approx_rows if row[1] == "after"}
+    not_after = {row[0]: row[3] for row in approx_rows if len(row) > 3}
+    not_numbers = frozenset(row[0] for row in _rows("not_numbers.txt"))
+    return Tables(units, currency_before, approx_before, approx_after, not_numbers, not_after)
+
+
+def alternation(words: object) -> str:
+    """A regex alternation of `words`, longest first so the longest word wins."""
+    ordered = sorted(set(words), key=lambda word: (-len(word), word))  # type: ignore[call-overload]
+    return "|".join(re.escape(word) for word in ordered)
+
+
+# A full-width comma groups digits only in strict groups of three: 9，999.
+ARABIC = r"[0-9]+(?:[,，][0-9]{3}(?![0-9]))*(?:\.[0-9]+)?"
+POINT = "點点‧·."  # 一六‧四 (16.4) in Taiwanese print; "." once ． is folded
+INFIX_APPROX = "多餘余幾几"
+VAGUE_LEAD = "上幾几數数"
+RANGE_SEPARATORS = ("至", "到", "~", "〜", "～", "-", "—", "–")
+BETWEEN_SEPARATORS = ("與", "与", "和", "及", "到", "至")
+BETWEEN_WORDS = ("之間", "之间")
+MIDDLE_APPROX = ("多", "餘", "余", "幾", "几", "來", "来")
+PER_FILLERS = "個个一"
+CN_TAIL_DIGITS = "一二三四五六七八九"
+# 三年半, 一噸半, 三成半: a trailing half, unless 半 starts a word (3家半導體廠).
+HALF = r"半(?=$|[^\u4e00-\u9fff]|[的以多後后前來来內内之左])"
+
+
+def _approx_before(table: Tables) -> str:
+    words = sorted(table.approx_before, key=lambda word: (-len(word), word))
+    guarded = []
+    for word in words:
+        not_after = table.approx_not_after.get(word)
+        guard = f"(?<![{re.escape(not_after)}])" if not_after else ""
+        guarded.append(guard + re.escape(word))
+    return "|".join(guarded)
+
+
+def number_pattern() -> str:
+    """One numeral: Arabic, Chinese or mixed, with 點 decimals and an exponent."""
+    digits = numeral_chars("digit").replace("幺", "")
+    starts = digits + numeral_chars("tens") + "十拾"
+    units = numeral_chars("small", "big").replace("打", "")
+    every = digits + numeral_chars("tens") + units
+    # 323千卡 is 323 kilocalories, not 323000 卡: a unit word may start with 千 or 兆.
+    prefixed = alternation(word for word in tables().units if word[0] in units and len(word) > 1)
+    piece = (
+        rf"(?:{ARABIC}|(?!{prefixed})[{every}]|[{POINT}](?=[0-9{digits}])"
+        rf"|[{INFIX_APPROX}](?=[{units}]))"
+    )
+    exponent = r"(?:[eE][+-]?[0-9]+(?![A-Za-z])|[kK](?![A-Za-z]))"
+    return rf"(?:{ARABIC}|[{starts}]){piece}*{exponent}?"
+
+
+def vague_pattern() -> str:
+    """上百, 數千, 幾十萬: a lead word and bare units."""
+    units = numeral_chars("small", "big").replace("打", "")
+    return rf"[{VAGUE_LEAD}][{units}]+"
+
+
+@cache
+def figure_regex() -> re.Pattern[str]:
+    table = tables()
+    number = number_pattern()
+    per_words = alternation([*table.units, "月", "日", "年", "季", "天"])
+    unit_words = alternation(table.units)
+    currency_before = alternation(table.currency_before)
+    currency_both = alternation(set(table.currency_before) & set(table.units))
+    latin_units = alternation(word for word in table.units if word.isascii() and word.isalpha())
+    cn_digits = numeral_chars("digit").replace("〇", "").replace("零", "").replace("○", "")
+    fraction = rf"{number}分之{number}"
+    bare_units = r"[百千萬万億亿兆]+"  # only after an approximation word: 近百, 逾千
+    # 打對折 (50%), 半成 (5%), 半折 (half price).
+    special = r"(?<=打)[對对](?=折)|半(?=[成折])"
+    value = rf"(?:{fraction}|{number}|{vague_pattern()}|{bare_units}|{special})"
+    pattern = rf"""
+        (?P<per_pre>(?:每[{PER_FILLERS}]?(?:{per_words}))+)?
+        (?:(?P<approx_pre>{_approx_before(table)})(?!第))?
+        (?P<ordinal>第)?
+        (?:(?P<cur_pre>{currency_before})(?:\x20(?=[0-9]))?)?
+        (?P<pct_pre>[百千萬万億亿佰仟]+分之)?
+        (?P<sign>[負负\-−])?
+        (?P<num>{value})
+        (?:
+            (?P<range_sep>{alternation(RANGE_SEPARATORS)}|(?<=[{cn_digits}])、(?=[{cn_digits}]))
+            (?P<cur_pre2>{currency_before})?(?P<num2>{value})
+          | (?P<between_sep>{alternation(BETWEEN_SEPARATORS)})(?P<num3>{value})(?=(?:{unit_words})?(?:{alternation(BETWEEN_WORDS)}))
+        )?
+        (?P<approx_mid>{alternation(MIDDLE_APPROX)})?
+        (?P<unit>{unit_words}|\x20(?:{latin_units})(?![A-Za-z])|(?P<rank>大))?
+        (?P<tail>(?<=成)[1-9{CN_TAIL_DIGITS}](?![0-9{CN_TAIL_DIGITS}十百千萬万億亿點点.])|{HALF})?
+        (?P<cur_tail>(?<=元)(?:{currency_both}))?
+        (?:(?<=[元圓块塊])(?P<jiao>[0-9{CN_TAIL_DIGITS}])[角毛])?
+        (?:(?<=[元圓块塊角毛])(?P<fen>[0-9{CN_TAIL_DIGITS}])分(?!之|[鐘钟]))?
+        (?:(?<=美元)又?(?P<cent>[0-9]{{1,2}}|[{CN_TAIL_DIGITS}十]{{1,3}})美分)?
+        (?P<between>{alternation(BETWEEN_WORDS)})?
+        (?P<approx_post>{alternation(table.approx_after)})?
+        (?P<per_post>/(?:{per_words}))?
+    """
+    return re.compile(pattern, re.VERBOSE)
+
+
+URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+")
+PER_WORD = re.compile(rf"每[{PER_FILLERS}]?")
+PHONE = re.compile(
+    r"(?<![0-9])(?:\+?886[-\s]?|\(0[0-9]{1,3}\)\s?|0[0-9]{1,3}-)[0-9]{3,4}-?[0-9]{3,4}(?![0-9])"
+    r"|(?<![0-9])09[0-9]{2}-?[0-9]{3}-?[0-9]{3}(?![0-9])"
+)
