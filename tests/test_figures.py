@@ -368,3 +368,20 @@ def test_figures_eval_value_keys() -> None:
     assert value_key("0.333333333333333") == value_key(Decimal(1) / Decimal(3))
     assert value_key("2.02107211321364E+23") == value_key(Decimal("202107211321363588510367"))
     assert fold("１０ 成") == "10成"
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "figures"),
+    [
+        ("他花了100瑞士法郎。", [], [("100瑞士法郎", "MONEY")]),
+        ("增長了萬分之肆。", [], [("萬分之肆", "PERCENT")]),
+        ("二次大戰結束。", [("二次大戰", "EVENT")], []),
+        ("第一銀行今天開會。", [("第一銀行", "ORG")], []),
+    ],
+)
+def test_figures_and_entities_never_overlap(
+    text: str, entities: list[tuple[str, str]], figures: list[tuple[str, str]]
+) -> None:
+    record = zhextract.extract(text)
+    assert [(e["text"], e["label"]) for e in record["entities"]] == entities
+    assert [(f["text"], f["label"]) for f in record["figures"]] == figures

@@ -1,7 +1,10 @@
 """Figures stage: numeric expressions and dates with exact values.
 
-Fills `doc.figures` and `doc.dates`. Dates are found first; figures never overlap a date
-or an entity (`doc.entities`, filled by the earlier entities stage).
+Fills `doc.figures` and `doc.dates`. Dates are found first, outside entities. Figures are
+then found outside dates and arbitrated against `doc.entities` (filled by the earlier
+entities stage) so that the two never overlap: an entity that contains a figure wins
+(`二次大戰`), and otherwise the figure wins and the overlapping entities are dropped (a
+place inside a currency name, `100瑞士法郎`, or a numeral taken for a name).
 
 Figure fields:
 - `text, start, end`: the expression, e.g. `近25年`, `2至4艘`, `新臺幣5,000億元`.
@@ -25,13 +28,14 @@ such as 發布日期：.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from ...doc import Doc
+from ...doc import Doc, Span
 from ...registry import Stage, register_stage
 from .dates import find_dates
 from .extract import FigureSettings, find_figures
 
-__all__ = ["find_dates", "find_figures", "make_figures_stage"]
+__all__ = ["arbitrate", "find_dates", "find_figures", "make_figures_stage"]
 
 
 @register_stage("figures", requires=("text",), provides=("figures", "dates"))
@@ -50,15 +54,40 @@ def make_figures_stage(
             doc.span(item["start"], item["end"], **_fields(item))
             for item in find_dates(doc.text, blocked, doc.doc_date or _published(doc))
         ]
+        blocked = [False] * len(doc.text)
         for date in doc.dates:
             blocked[date["start"] : date["end"]] = [True] * (date["end"] - date["start"])
         tokens = [(token["start"], token["end"], token.get("pos", "")) for token in doc.tokens]
         found = find_figures(doc.text, blocked, tokens, settings, _folded(doc))
+        found, doc.entities = arbitrate(found, doc.entities, len(doc.text))
         if not settings.keep_bare_cardinals:
             found = [item for item in found if item["label"] != "CARDINAL" or item["counted"]]
         doc.figures = [doc.span(item["start"], item["end"], **_fields(item)) for item in found]
 
     return figures
+
+
+def arbitrate(
+    figures: list[dict[str, Any]], entities: list[Span], length: int
+) -> tuple[list[dict[str, Any]], list[Span]]:
+    """Figures and entities with no overlaps: an entity containing a figure keeps its
+    place; any other overlap is resolved in the figure's favour."""
+    owner = [-1] * length
+    for index, entity in enumerate(entities):
+        owner[entity["start"] : entity["end"]] = [index] * (entity["end"] - entity["start"])
+    kept_figures, dropped_entities = [], set()
+    for figure in figures:
+        overlapping = {index for index in owner[figure["start"] : figure["end"]] if index >= 0}
+        if any(_contains(entities[index], figure) for index in overlapping):
+            continue
+        dropped_entities.update(overlapping)
+        kept_figures.append(figure)
+    kept_entities = [item for index, item in enumerate(entities) if index not in dropped_entities]
+    return kept_figures, kept_entities
+
+
+def _contains(outer: dict[str, Any], inner: dict[str, Any]) -> bool:
+    return bool(outer["start"] <= inner["start"] and inner["end"] <= outer["end"])
 
 
 def _published(doc: Doc) -> dt.date | None:
