@@ -11,11 +11,12 @@ wherever else it occurs in the document, with one label per surface form.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from ...doc import Doc
 from ...registry import Stage, register_stage
 from .gazetteer import TITLE_LABEL, gazetteer
+from .model import model_candidates
 from .patterns import (
     Candidate,
     TextView,
@@ -54,8 +55,11 @@ def find_entities(
     text: str,
     tokens: Sequence[tuple[int, int, str]] = (),
     paragraphs: Sequence[tuple[int, int]] = (),
+    predictions: Sequence[tuple[int, int, str]] = (),
 ) -> list[Candidate]:
-    """Non-overlapping entities of `text`, sorted by start."""
+    """Non-overlapping entities of `text`, sorted by start. `predictions` are the
+    statistical model's (start, end, UNER label) spans; they fill gaps the knowledge
+    leaves, before jieba's guesses."""
     view = TextView(text, tokens)
     names = gazetteer()
     strong = gazetteer_candidates(view, names)
@@ -68,6 +72,7 @@ def find_entities(
     strong += suffix_candidates(view, strong)
     chosen = select(strong, [])
     chosen = select(subdivision_candidates(view, chosen), chosen)
+    chosen = select(model_candidates(text, list(predictions), names), chosen)
     chosen = select(jieba_candidates(view) + acronym_candidates(view), chosen)
     chosen = join_organizations([item for item in chosen if item.label != TITLE_LABEL])
     chosen += latin_glosses(text, chosen)
@@ -155,15 +160,25 @@ def unify_labels(text: str, chosen: list[Candidate]) -> list[Candidate]:
 
 
 @register_stage("entities", requires=("text",), provides=("entities",))
-def make_entities_stage() -> Stage:
+def make_entities_stage(model: bool = True) -> Stage:
+    """Setting `model`: also use the shipped statistical NER model."""
     gazetteer()  # load the name lists once, when the pipeline is built
+    predict = _model_predictor() if model else None
 
     def entities(doc: Doc) -> None:
         tokens = [(token["start"], token["end"], token.get("pos", "")) for token in doc.tokens]
         paragraphs = [(item["start"], item["end"]) for item in doc.paragraphs]
+        predictions = predict(doc.text) if predict else []
         doc.entities = [
             doc.span(item.start, item.end, label=item.label, source=item.source)
-            for item in find_entities(doc.text, tokens, paragraphs)
+            for item in find_entities(doc.text, tokens, paragraphs, predictions)
         ]
 
     return entities
+
+
+def _model_predictor() -> Callable[[str], list[tuple[int, int, str]]]:
+    from .. import ner
+
+    ner.load_model()  # fail when the pipeline is built, not on the first document
+    return ner.predict

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
 
+from ...data import surnames
 from .gazetteer import Gazetteer, Suffix, suffixes, word_set
 
 PROPER_POS = ("nr", "ns", "nt", "nz", "eng")
@@ -79,11 +80,6 @@ def is_latin_word_char(char: str) -> bool:
 @cache
 def titles() -> frozenset[str]:
     return word_set("titles.txt")
-
-
-@cache
-def surnames() -> frozenset[str]:
-    return word_set("surnames.txt")
 
 
 def starts_with_surname(name: str) -> bool:
