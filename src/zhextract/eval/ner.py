@@ -101,19 +101,19 @@ def seed_path() -> Path | None:
     return path if path.is_file() else None
 
 
-def predicted_source_mentions(raw: str) -> list[Mention]:
-    """Entities of the default pipeline, as source offsets into `raw`."""
-    from .. import extract
+def predicted_source_mentions(raw: str, pipeline: str = "default") -> list[Mention]:
+    """Entities of a pipeline, as source offsets into `raw`."""
+    from .. import load
 
-    record = extract(raw)
+    record = load(pipeline)(raw)
     return [
         (item["source_start"], item["source_end"], item["label"]) for item in record["entities"]
     ]
 
 
-def score_seed(raw: str, gold: list[Mention]) -> Score:
+def score_seed(raw: str, gold: list[Mention], pipeline: str = "default") -> Score:
     score = Score()
-    score.add(predicted_source_mentions(raw), gold)
+    score.add(predicted_source_mentions(raw, pipeline), gold)
     return score
 
 
@@ -157,10 +157,10 @@ def _sentence(words: list[tuple[str, str]]) -> Sentence:
     return Sentence(text, mentions)
 
 
-def predicted_uner_mentions(text: str) -> list[Mention]:
-    from .. import extract
+def predicted_uner_mentions(text: str, pipeline: str = "default") -> list[Mention]:
+    from .. import load
 
-    record = extract(text)
+    record = load(pipeline)(text)
     return [
         (item["source_start"], item["source_end"], UNER_LABELS[item["label"]])
         for item in record["entities"]
@@ -168,11 +168,11 @@ def predicted_uner_mentions(text: str) -> list[Mention]:
     ]
 
 
-def score_uner(path: Path) -> tuple[Score, int]:
+def score_uner(path: Path, pipeline: str = "default") -> tuple[Score, int]:
     score = Score()
     count = 0
     for sentence in read_iob2(path):
-        score.add(predicted_uner_mentions(sentence.text), sentence.mentions)
+        score.add(predicted_uner_mentions(sentence.text, pipeline), sentence.mentions)
         count += 1
     return score, count
 
@@ -183,8 +183,10 @@ def score_uner(path: Path) -> tuple[Score, int]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m zhextract.eval ner")
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="seed annotation TSV")
+    parser.add_argument("--pipeline", default="default", help="pipeline name or .cfg path")
     args = parser.parse_args(argv)
-    _run_seed(args.gold)
+    print(f"pipeline: {args.pipeline}")
+    _run_seed(args.gold, args.pipeline)
     base = eval_dir()
     for title, relative in UNER_SETS:
         path = base / "ner" / relative if base is not None else None
@@ -192,17 +194,17 @@ def main(argv: list[str]) -> int:
             print(f"{title}: skipped (no data at {relative})")
             continue
         began = time.perf_counter()
-        score, count = score_uner(path)
+        score, count = score_uner(path, args.pipeline)
         elapsed = time.perf_counter() - began
         print(score.report(f"{title} ({count} sentences, {elapsed:.1f}s)"))
     return 0
 
 
-def _run_seed(gold_path: Path) -> None:
+def _run_seed(gold_path: Path, pipeline: str) -> None:
     seed = seed_path()
     if seed is None or not gold_path.is_file():
         print("seed: skipped (seed document or its annotation is absent)")
         return
     raw = seed.read_text(encoding="utf-8")
-    score = score_seed(raw, read_gold_tsv(gold_path))
+    score = score_seed(raw, read_gold_tsv(gold_path), pipeline)
     print(score.report(f"seed {seed.name} (exact source spans)"))

@@ -1,0 +1,1 @@
+"""Training recipes: `python -m zhextract.train ner` rebuilds the shipped NER model."""
