@@ -293,3 +293,10 @@ def test_seed_f1() -> None:
     score = score_seed(raw, read_gold_tsv(SEED_GOLD))
     precision, recall, f1 = score.prf(None)
     assert f1 >= 0.95, (precision, recall, f1)
+
+
+@pytest.mark.parametrize("text", ["萬分之肆", "陸點五折"])
+def test_a_lone_numeral_line_is_not_a_byline(text: str) -> None:
+    record = zhextract.extract(text)
+    assert record["entities"] == []
+    assert [figure["text"] for figure in record["figures"]] == [text]

@@ -388,15 +388,18 @@ def photo_credit_candidates(view: TextView) -> list[Candidate]:
 
 
 def byline_candidates(view: TextView, paragraphs: Sequence[tuple[int, int]]) -> list[Candidate]:
-    """A short name alone on a line near the top, followed by a line naming a post."""
+    """A short name alone on a line near the top, followed by a line naming a post (a
+    document of one line has no byline)."""
     found = []
     for index, (start, end) in enumerate(paragraphs[:6]):
+        if index + 1 >= len(paragraphs):
+            break
         name = view.text[start:end]
         if not 2 <= len(name) <= 4 or not all(is_cjk(char) for char in name):
             continue
         if not starts_with_surname(name):
             continue
-        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else (end, end)
+        following = paragraphs[index + 1]
         next_line = view.text[following[0] : following[1]]
         if view.pos_at[start].startswith("nr") or any(title in next_line for title in titles()):
             found.append(Candidate(start, end, "PERSON", "pattern"))
