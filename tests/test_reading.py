@@ -8,12 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from zhextract.doc import Source
 from zhextract.reading import (
     BinaryDocumentError,
     DocumentError,
     EmptyDocumentError,
+    UnsupportedTypeError,
+    kind_of,
     read_bytes,
+    read_document,
     read_path,
+    sniff_kind,
 )
 
 # Traditional sentences written for these tests, short to long: short Big5 is where a
@@ -152,5 +157,171 @@ def test_read_path(tmp_path: Path) -> None:
 def test_read_path_errors_are_document_errors(tmp_path: Path) -> None:
     with pytest.raises(DocumentError, match=r"^cannot read file: No such file or directory$"):
         read_path(tmp_path / "missing.txt")
+    (tmp_path / "folder.txt").mkdir()
     with pytest.raises(DocumentError, match=r"^is a directory$"):
-        read_path(tmp_path)
+        read_path(tmp_path / "folder.txt")
+
+
+# ---------------------------------------------------------------- HTML and PDF
+
+ARTICLE_PARAGRAPHS = [
+    "經濟部今天公布，今年一月出口金額為四百一十億美元，較去年同期成長百分之十二點五。",
+    "官員表示，人工智慧伺服器需求強勁，帶動資通訊產品出口大幅增加，預估第二季仍將成長。",
+    "不過，傳統產業出口表現仍然疲弱，塑化與鋼鐵產品出口金額分別衰退百分之五與百分之八。",
+]
+ARTICLE_TITLE = "經濟部公布一月出口數據"
+BOILERPLATE = ["網站導覽選單", "版權所有聯絡我們"]
+
+
+def article_page(charset: str = "utf-8") -> str:
+    """An HTML page with navigation and a footer around one article."""
+    paragraphs = "".join(f"<p>{paragraph}</p>\n" for paragraph in ARTICLE_PARAGRAPHS)
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta charset="{charset}">'
+        f"<title>{ARTICLE_TITLE} | 新聞網</title></head><body>\n"
+        f'<nav><a href="/">{BOILERPLATE[0]}</a> <a href="/news">新聞</a></nav>\n'
+        f"<article><h1>{ARTICLE_TITLE}</h1>\n{paragraphs}</article>\n"
+        f"<footer><p>{BOILERPLATE[1]}</p></footer>\n</body></html>\n"
+    )
+
+
+def _pdf_string(text: str, codes: dict[str, int]) -> str:
+    return "<" + "".join(f"{codes[char]:04X}" for char in text) + ">"
+
+
+def minimal_pdf(pages: list[list[str]]) -> bytes:
+    """A PDF whose pages show the given lines in a text layer (a Type0 font with a
+    ToUnicode map, so any BMP text works; no glyphs are embedded, viewers substitute).
+    A page with no lines has no text at all, like a scan."""
+    chars = sorted({char for lines in pages for line in lines for char in line})
+    codes = {char: index + 1 for index, char in enumerate(chars)}
+    entries = "".join(f"<{code:04X}> <{ord(char):04X}>\n" for char, code in codes.items())
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        "/CMapName /Test def /CMapType 2 def\n"
+        "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+        f"{len(codes)} beginbfchar\n{entries}endbfchar\n"
+        "endcmap CMapName currentdict /CMap defineresource pop end end\n"
+    )
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "",  # the page tree, filled in below
+        "<< /Type /Font /Subtype /Type0 /BaseFont /TestFont /Encoding /Identity-H"
+        " /DescendantFonts [4 0 R] /ToUnicode 5 0 R >>",
+        "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /TestFont"
+        " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
+        " /DW 1000 >>",
+        f"<< /Length {len(cmap.encode())} >>\nstream\n{cmap}endstream",
+    ]
+    kids = []
+    for lines in pages:
+        shown = "".join(f"{_pdf_string(line, codes)} Tj 0 -20 Td\n" for line in lines)
+        content = f"BT /F1 12 Tf 50 800 Td\n{shown}ET\n" if lines else "0 0 m 100 100 l S\n"
+        objects.append(f"<< /Length {len(content.encode())} >>\nstream\n{content}endstream")
+        objects.append(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
+            f" /Resources << /Font << /F1 3 0 R >> >> /Contents {len(objects)} 0 R >>"
+        )
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+def test_html_main_text_drops_boilerplate() -> None:
+    data = article_page().encode()
+    text, source = read_bytes_as(data, "page.html")
+    assert text.split("\n") == [ARTICLE_TITLE, *ARTICLE_PARAGRAPHS]
+    assert (source.path, source.encoding) == ("page.html", "utf-8")
+    assert source.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_html_declared_big5_charset() -> None:
+    data = article_page("big5").encode("big5")
+    text, source = read_bytes_as(data, "page.htm")
+    assert text.split("\n") == [ARTICLE_TITLE, *ARTICLE_PARAGRAPHS]
+    assert source.encoding == "big5"
+
+
+def test_html_wrong_declared_charset_falls_back_to_detection() -> None:
+    text, source = read_bytes_as(article_page("utf-8").encode("big5"), "page.html")
+    assert text.split("\n") == [ARTICLE_TITLE, *ARTICLE_PARAGRAPHS]
+    assert source.encoding in ("big5", "cp950")
+
+
+def test_html_without_text_is_an_error() -> None:
+    with pytest.raises(DocumentError, match=r"^no main text found in the HTML page$"):
+        read_bytes_as(b"<html><body><img src='a.png'></body></html>", "page.html")
+
+
+@pytest.mark.parametrize(
+    "pages",
+    [
+        [["Annual report 2024", "Exports grew 12.5% to USD 41 billion."]],
+        [["行政院今天宣布，", "明年度總預算增加五百億元。"], ["第二頁：經濟部表示出口成長。"]],
+    ],
+)
+def test_pdf_text_layer(pages: list[list[str]]) -> None:
+    data = minimal_pdf(pages)
+    text, source = read_bytes_as(data, "report.pdf")
+    assert text.split("\n") == [line for lines in pages for line in lines]
+    assert (source.path, source.encoding) == ("report.pdf", "pdf")
+    assert source.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_pdf_without_text_layer() -> None:
+    with pytest.raises(DocumentError, match=r"^no text layer \(scanned PDF\?\)$"):
+        read_bytes_as(minimal_pdf([[], []]), "scan.pdf")
+
+
+def test_damaged_pdf() -> None:
+    with pytest.raises(DocumentError, match=r"^not a readable PDF: "):
+        read_bytes_as(b"%PDF-1.4\nthis is not a PDF body\n", "broken.pdf")
+
+
+def read_bytes_as(data: bytes, name: str) -> tuple[str, Source]:
+    return read_document(data, name, kind_of(name))
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("a.txt", "text"), ("b.MD", "text"), ("c.html", "html"), ("d.Htm", "html"), ("e.pdf", "pdf")],
+)
+def test_kind_by_suffix(name: str, kind: str) -> None:
+    assert kind_of(name) == kind
+
+
+@pytest.mark.parametrize("name", ["slides.pptx", "README", "data.json"])
+def test_unsupported_types(name: str, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_text("內容", encoding="utf-8")
+    suffix = repr(path.suffix) if path.suffix else "'(none)'"
+    with pytest.raises(UnsupportedTypeError) as raised:
+        read_path(path)
+    assert str(raised.value) == (
+        f"unsupported file type {suffix} (expected .txt, .md, .html, .htm, .pdf)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"%PDF-1.7\n...", "pdf"),
+        (b"\n  <!DOCTYPE html><html>", "html"),
+        (b"<HTML><body>", "html"),
+        ("<p>不是完整網頁</p>".encode(), "text"),
+        ("純文字".encode(), "text"),
+    ],
+)
+def test_sniff_kind(data: bytes, kind: str) -> None:
+    assert sniff_kind(data) == kind

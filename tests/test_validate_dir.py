@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from output_records import entity, make_record, write_outdir
 
+from zhextract.outputs import load_outputs
 from zhextract.validate_dir import output_problems, validate_outputs
 
 TEXT = "臺北市政府今天宣布新政策。"
@@ -62,3 +63,17 @@ def test_empty_or_missing_directory_fails(tmp_path: Path) -> None:
     missing = tmp_path / "nope"
     assert validate_outputs(missing) == 1
     assert output_problems(missing) == (0, [f"{missing}: not a directory"])
+
+
+def test_records_written_as_json_lines_are_read_and_validated(tmp_path: Path) -> None:
+    from zhextract.cli import main
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text("臺北市今天開會。", encoding="utf-8")
+    (source / "b.txt").write_text("日本將對美投資1兆美元。", encoding="utf-8")
+    outdir = tmp_path / "out"
+    assert main(["run", str(source), "-o", str(outdir), "--format", "jsonl"]) == 0
+    outputs = load_outputs(outdir)
+    assert [item.path for item in outputs.records] == ["records.jsonl:1", "records.jsonl:2"]
+    assert validate_outputs(outdir) == 0

@@ -1,44 +1,93 @@
-"""Run a pipeline over many files: one JSON record per input, and a run summary.
+"""Run a pipeline over many documents: one JSON record per input, and a run summary.
 
-Inputs are files or folders (walked recursively, sorted). Each record goes to OUTDIR under
-the input's path relative to the folder it was found in (a file given by name goes to the
-top), with `.json` in place of its suffix. Names that would clash, including with the
-summary `run.json`, keep their suffix and gain a hash of the input path instead.
-A bad file becomes a failure entry and the batch goes on.
+Inputs are files, folders (walked recursively, sorted), glob patterns (expanded here, so
+`'docs/**/*.txt'` works whatever the shell does) and `-` for standard input. Each record
+goes to OUTDIR under the input's path relative to the folder it was found in (a file
+given by name goes to the top; a pattern's matches are relative to the pattern's fixed
+leading folders; standard input becomes `stdin.json`), with `.json` in place of its
+suffix. Names that would clash, including with the summary `run.json`, keep their suffix
+and gain a hash of the input path instead. With the jsonl format all records go, one
+per line in input order, to `records.jsonl`. A bad file becomes a failure entry and the
+batch goes on.
+
+Every file is written atomically, so an interrupted run (even `kill -9`) leaves only
+whole files; `resume` then skips the documents whose record is already there for the
+same input bytes, pipeline and document date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import json
 import os
+import secrets
+import signal
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .reading import DocumentError, read_path
+from .reading import (
+    SUPPORTED_SUFFIXES,
+    DocumentError,
+    UnsupportedTypeError,
+    kind_of,
+    read_document,
+    read_file_bytes,
+    sniff_kind,
+)
 from .record import dumps
 
-INPUT_SUFFIXES = (".txt", ".md")
+if TYPE_CHECKING:
+    from .pipeline import Pipeline
+
 SUMMARY_NAME = "run.json"
+JSONL_NAME = "records.jsonl"
+FORMATS = ("json", "jsonl")
+STDIN = "-"
+STDIN_DISPLAY = "<stdin>"
+STDIN_OUTPUT = PurePosixPath("stdin.json")
+GLOB_CHARS = frozenset("*?[")
+TEMPORARY_SUFFIX = ".tmp"
+IN_FLIGHT_PER_WORKER = 2  # documents submitted ahead, so no worker waits for the next
 
 
 @dataclass(frozen=True)
 class Job:
-    """One input file and where its record goes (`output` is relative to OUTDIR)."""
+    """One input and where its record goes (`output` is relative to OUTDIR)."""
 
-    path: Path
+    path: Path | None  # None for standard input
     display: str  # the input path as the user wrote it (POSIX separators)
     output: PurePosixPath
     error: str | None = None  # set when the input is known bad before it is read
+    data: bytes | None = None  # the content of standard input
+    size: int = 0  # bytes, for the progress estimate
+
+    @property
+    def source_path(self) -> str | None:
+        return None if self.path is None else self.display
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every job of a run shares."""
+
+    outdir: Path
+    doc_date: dt.date | None = None
+    output_format: str = "json"
+    resume: bool = False
+
+    @property
+    def doc_date_text(self) -> str | None:
+        return self.doc_date.isoformat() if self.doc_date else None
 
 
 @dataclass(frozen=True)
@@ -47,12 +96,15 @@ class Outcome:
     output: str | None
     chars: int = 0
     error: str | None = None
+    skipped: bool = False  # resumed: the record already there is current
+    line: str | None = None  # the record as one JSON line (jsonl format)
 
 
 @dataclass
 class Summary:
     pipeline: str
     doc_date: str | None
+    output_format: str = "json"
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -60,61 +112,141 @@ class Summary:
     def failures(self) -> list[Outcome]:
         return [outcome for outcome in self.outcomes if outcome.error is not None]
 
-    def to_json(self) -> dict[str, Any]:
-        chars = sum(outcome.chars for outcome in self.outcomes)
+    @property
+    def skipped(self) -> int:
+        return sum(outcome.skipped for outcome in self.outcomes)
+
+    @property
+    def ok(self) -> int:
+        return len(self.outcomes) - len(self.failures) - self.skipped
+
+    @property
+    def chars(self) -> int:
+        return sum(outcome.chars for outcome in self.outcomes)
+
+    @property
+    def chars_per_second(self) -> float | None:
         seconds = round(self.seconds, 3)
+        return round(self.chars / seconds, 1) if seconds > 0 else None
+
+    def to_json(self) -> dict[str, Any]:
         return {
             "pipeline": self.pipeline,
             "doc_date": self.doc_date,
+            "format": self.output_format,
             "documents": len(self.outcomes),
-            "ok": len(self.outcomes) - len(self.failures),
+            "ok": self.ok,
+            "skipped": self.skipped,
             "failed": [{"path": item.display, "reason": item.error} for item in self.failures],
-            "records": [
-                {"path": item.display, "record": item.output}
-                for item in self.outcomes
-                if item.error is None
-            ],
-            "chars": chars,
-            "seconds": seconds,
-            "chars_per_second": round(chars / seconds, 1) if seconds > 0 else None,
+            "records": self._record_entries(),
+            "chars": self.chars,
+            "seconds": round(self.seconds, 3),
+            "chars_per_second": self.chars_per_second,
         }
+
+    def _record_entries(self) -> list[dict[str, Any]]:
+        written = [outcome for outcome in self.outcomes if outcome.error is None]
+        if self.output_format == "jsonl":
+            return [
+                {"path": item.display, "record": JSONL_NAME, "line": number}
+                for number, item in enumerate(written, start=1)
+            ]
+        return [{"path": item.display, "record": item.output} for item in written]
 
 
 # ---------------------------------------------------------------- planning
 
 
-def plan_jobs(inputs: Iterable[str | Path]) -> list[Job]:
-    """Jobs for the given files and folders, in argument order then sorted walk order."""
+def plan_jobs(inputs: Iterable[str | Path], stdin: BinaryIO | None = None) -> list[Job]:
+    """Jobs for the given inputs, in argument order then sorted walk order; `-` reads
+    `stdin` (once, however often it is given)."""
     jobs: list[Job] = []
-    seen: set[Path] = set()
+    seen: set[Path | None] = set()
     for given in inputs:
-        for path, relative, error in _expand(Path(given)):
-            key = path.resolve()
+        for job in _expand(str(given), stdin):
+            key = None if job.path is None else job.path.resolve()
             if key in seen:
                 continue
             seen.add(key)
-            output = PurePosixPath(relative).with_suffix(".json")
-            jobs.append(Job(path, path.as_posix(), output, error))
+            jobs.append(job)
     return _without_clashes(jobs)
 
 
-def _expand(given: Path) -> Iterator[tuple[Path, PurePosixPath, str | None]]:
-    if given.is_dir():
-        for path in _walk(given):
-            yield path, PurePosixPath(path.relative_to(given).as_posix()), None
-        return
-    relative = PurePosixPath(given.name)
-    if not given.exists():
-        yield given, relative, "no such file or directory"
-    elif given.suffix.lower() not in INPUT_SUFFIXES:
-        expected = " or ".join(INPUT_SUFFIXES)
-        yield (
-            given,
-            relative,
-            f"unsupported file type {given.suffix or '(none)'!r} (expected {expected})",
-        )
+def _expand(given: str, stdin: BinaryIO | None) -> Iterator[Job]:
+    path = Path(given)
+    if given == STDIN:
+        yield _stdin_job(stdin)
+    elif path.is_dir():
+        yield from _folder_jobs(path, path)
+    elif path.exists() or not GLOB_CHARS.intersection(given):
+        yield _named_file_job(path)
     else:
-        yield given, relative, None
+        yield from _pattern_jobs(given)
+
+
+def _stdin_job(stdin: BinaryIO | None) -> Job:
+    if stdin is None:
+        return Job(None, STDIN_DISPLAY, STDIN_OUTPUT, error="standard input is not available")
+    data = stdin.read()
+    return Job(None, STDIN_DISPLAY, STDIN_OUTPUT, data=data, size=len(data))
+
+
+def _named_file_job(path: Path) -> Job:
+    output = PurePosixPath(path.name).with_suffix(".json")
+    if not path.exists():
+        return Job(path, path.as_posix(), output, "no such file or directory")
+    try:
+        kind_of(path)
+    except UnsupportedTypeError as error:
+        return Job(path, path.as_posix(), output, str(error))
+    return Job(path, path.as_posix(), output, size=_size(path))
+
+
+def _folder_jobs(folder: Path, base: Path) -> Iterator[Job]:
+    for path in _walk(folder):
+        yield _found_job(path, base)
+
+
+def _found_job(path: Path, base: Path) -> Job:
+    output = PurePosixPath(path.relative_to(base).as_posix()).with_suffix(".json")
+    return Job(path, path.as_posix(), output, size=_size(path))
+
+
+def _pattern_jobs(pattern: str) -> Iterator[Job]:
+    """Matches of a glob pattern (`**` spans folders); matched folders are walked. Like a
+    folder walk, only supported types are taken, and hidden names are not matched."""
+    base = _fixed_prefix(pattern)
+    matches = sorted(Path(match) for match in glob.glob(pattern, recursive=True))
+    found = False
+    for path in matches:
+        if path.is_dir():
+            for job in _folder_jobs(path, base):
+                found = True
+                yield job
+        elif path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+            found = True
+            yield _found_job(path, base)
+    if not found:
+        output = PurePosixPath(Path(pattern).name).with_suffix(".json")
+        yield Job(Path(pattern), pattern, output, "no input files match this pattern")
+
+
+def _fixed_prefix(pattern: str) -> Path:
+    """The leading folders of a glob pattern that hold no wildcard."""
+    parts = Path(pattern).parts
+    fixed = []
+    for part in parts[:-1]:
+        if GLOB_CHARS.intersection(part):
+            break
+        fixed.append(part)
+    return Path(*fixed) if fixed else Path(".")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _walk(folder: Path) -> list[Path]:
@@ -124,7 +256,7 @@ def _walk(folder: Path) -> list[Path]:
         folders[:] = [name for name in folders if not name.startswith(".")]
         for name in files:
             path = Path(root, name)
-            if not name.startswith(".") and path.suffix.lower() in INPUT_SUFFIXES:
+            if not name.startswith(".") and path.suffix.lower() in SUPPORTED_SUFFIXES:
                 found.append(path)
     return sorted(found)
 
@@ -149,32 +281,36 @@ def _renamed(job: Job, salt: int) -> Job:
     digest = hashlib.sha256(f"{salt}:{job.display}".encode()).hexdigest()[:8]
     original = PurePosixPath(job.display).name
     output = job.output.with_name(f"{original}-{digest}.json")
-    return Job(job.path, job.display, output, job.error)
+    return Job(job.path, job.display, output, job.error, job.data, job.size)
 
 
 # ---------------------------------------------------------------- running
 
-PipelineCall = Callable[..., dict[str, Any]]
-_WORKER_PIPELINE: PipelineCall | None = None
+_WORKER_PIPELINE: Pipeline | None = None
 
 
 def run_batch(
     jobs: list[Job],
-    outdir: Path,
     pipeline_name: str,
-    doc_date: dt.date | None = None,
+    settings: Settings,
     workers: int = 1,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> Summary:
-    """Process every job, write records and `run.json` under `outdir`, and return the summary."""
+    """Process every job, write the records and `run.json` under the output folder, and
+    return the summary."""
     started = time.perf_counter()
-    summary = Summary(pipeline_name, doc_date.isoformat() if doc_date else None)
-    for outcome in _outcomes(jobs, outdir, pipeline_name, doc_date, workers):
+    remove_stale_temporaries(settings.outdir)
+    summary = Summary(pipeline_name, settings.doc_date_text, settings.output_format)
+    previous = _previous_lines(settings)
+    for outcome in _outcomes(jobs, pipeline_name, settings, previous, workers):
         summary.outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
+    if settings.output_format == "jsonl":
+        lines = [outcome.line for outcome in summary.outcomes if outcome.line is not None]
+        write_atomically(settings.outdir / JSONL_NAME, "".join(f"{line}\n" for line in lines))
     summary.seconds = time.perf_counter() - started
-    write_atomically(outdir / SUMMARY_NAME, _summary_text(summary))
+    write_atomically(settings.outdir / SUMMARY_NAME, _summary_text(summary))
     return summary
 
 
@@ -183,25 +319,45 @@ def _summary_text(summary: Summary) -> str:
 
 
 def _outcomes(
-    jobs: list[Job], outdir: Path, pipeline_name: str, doc_date: dt.date | None, workers: int
+    jobs: list[Job],
+    pipeline_name: str,
+    settings: Settings,
+    previous: dict[str | None, str],
+    workers: int,
 ) -> Iterator[Outcome]:
-    if workers <= 1:
-        _load_worker_pipeline(pipeline_name)
+    def earlier(job: Job) -> str | None:
+        return previous.get(job.source_path)
+
+    if workers <= 1 or len(jobs) <= 1:
+        _load_worker_pipeline(pipeline_name, in_worker=False)
         for job in jobs:
-            yield process_job(job, outdir, doc_date)
+            yield process_job(job, settings, earlier(job))
         return
     pool = ProcessPoolExecutor(
         max_workers=min(workers, len(jobs)),
         initializer=_load_worker_pipeline,
         initargs=(pipeline_name,),
     )
+    waiting = iter(jobs)
+    in_flight: deque[tuple[Job, Future[Outcome]]] = deque()
+
+    def submit_next() -> None:
+        job = next(waiting, None)
+        if job is not None:
+            in_flight.append((job, pool.submit(process_job, job, settings, earlier(job))))
+
     try:
-        futures = [pool.submit(process_job, job, outdir, doc_date) for job in jobs]
-        for job, future in zip(jobs, futures):
-            yield _collect(job, future)
+        for _ in range(IN_FLIGHT_PER_WORKER * workers):
+            submit_next()
+        while in_flight:
+            job, future = in_flight.popleft()
+            outcome = _collect(job, future)
+            submit_next()
+            yield outcome
     finally:
-        # On an interrupt, drop the queued documents instead of finishing them all.
-        pool.shutdown(wait=True, cancel_futures=True)
+        # Only a few documents are ever queued, so on an interrupt the running ones
+        # finish and nothing needs cancelling (cancelling queued work can hang the pool).
+        pool.shutdown(wait=True)
 
 
 def _collect(job: Job, future: Future[Outcome]) -> Outcome:
@@ -211,24 +367,43 @@ def _collect(job: Job, future: Future[Outcome]) -> Outcome:
         return Outcome(job.display, None, error="worker process died")
 
 
-def _load_worker_pipeline(pipeline_name: str) -> None:
-    """Process initializer: load the pipeline once per worker."""
+def _load_worker_pipeline(pipeline_name: str, in_worker: bool = True) -> None:
+    """Process initializer: load the pipeline once per process."""
     global _WORKER_PIPELINE
     from . import load
 
+    if in_worker:
+        # Ctrl-C reaches the whole process group; the main process alone handles it,
+        # letting running documents finish and dropping the queued ones.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # A forked worker inherits the main process's SIGTERM handler; the pool's own
+        # terminate() must end a worker at once.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER_PIPELINE = load(pipeline_name)
 
 
-def process_job(job: Job, outdir: Path, doc_date: dt.date | None) -> Outcome:
-    """Read, process and write one document; any failure becomes the outcome's error."""
+def process_job(job: Job, settings: Settings, previous: str | None = None) -> Outcome:
+    """Read, process and write one document; any failure becomes the outcome's error.
+    `previous` is the document's line in an earlier records.jsonl (jsonl resume)."""
     if job.error is not None:
         return Outcome(job.display, None, error=job.error)
-    assert _WORKER_PIPELINE is not None, "pipeline not loaded in this process"
+    pipeline = _WORKER_PIPELINE
+    assert pipeline is not None, "pipeline not loaded in this process"
+    jsonl = settings.output_format == "jsonl"
     try:
-        text, source = read_path(job.path)
-        source.path = job.display
-        record = _WORKER_PIPELINE(text, doc_date=doc_date, source=source)
-        write_atomically(outdir / job.output, dumps(record))
+        data = job.data if job.data is not None else read_file_bytes(_input_path(job))
+        if settings.resume:
+            earlier = previous if jsonl else _read_earlier(settings.outdir / job.output)
+            if earlier is not None and _is_current(earlier, data, job, pipeline, settings):
+                output = JSONL_NAME if jsonl else job.output.as_posix()
+                return Outcome(job.display, output, skipped=True, line=earlier)
+        kind = sniff_kind(data) if job.path is None else kind_of(job.path)
+        text, source = read_document(data, job.source_path, kind)
+        record = pipeline(text, doc_date=settings.doc_date, source=source)
+        if jsonl:
+            line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+            return Outcome(job.display, JSONL_NAME, chars=len(text), line=line)
+        write_atomically(settings.outdir / job.output, dumps(record))
     except DocumentError as error:
         return Outcome(job.display, None, error=str(error))
     except Exception as error:  # a stage bug must not stop the batch
@@ -236,27 +411,135 @@ def process_job(job: Job, outdir: Path, doc_date: dt.date | None) -> Outcome:
     return Outcome(job.display, job.output.as_posix(), chars=len(text))
 
 
+def _input_path(job: Job) -> Path:
+    assert job.path is not None
+    return job.path
+
+
+def _read_earlier(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _is_current(
+    earlier: str, data: bytes, job: Job, pipeline: Pipeline, settings: Settings
+) -> bool:
+    """Whether an existing record is what this run would write: same input bytes, same
+    pipeline name and version, same document date and source path."""
+    try:
+        record = json.loads(earlier)
+        source, made_by = record["source"], record["pipeline"]
+        return bool(
+            source["sha256"] == hashlib.sha256(data).hexdigest()
+            and source["path"] == job.source_path
+            and made_by == {"name": pipeline.name, "version": pipeline.version}
+            and record["doc_date"] == settings.doc_date_text
+        )
+    except (ValueError, TypeError, KeyError):
+        return False
+
+
+def _previous_lines(settings: Settings) -> dict[str | None, str]:
+    """For a jsonl resume: each record line of the existing records.jsonl by source path."""
+    if not (settings.resume and settings.output_format == "jsonl"):
+        return {}
+    try:
+        text = (settings.outdir / JSONL_NAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    lines: dict[str | None, str] = {}
+    for line in text.splitlines():
+        try:
+            lines[json.loads(line)["source"]["path"]] = line
+        except (ValueError, TypeError, KeyError):
+            continue  # a damaged line is simply processed again
+    return lines
+
+
 def one_line(message: str) -> str:
     return " ".join(message.split())
 
 
+# ---------------------------------------------------------------- writing
+
+
 def write_atomically(path: Path, content: str) -> None:
-    """Write via a temporary file in the same folder and `os.replace`, so readers never see
-    a partial file and a failed write leaves nothing behind."""
+    """Write `content` so that `path` is either the old file or the whole new one, even if
+    the process is killed: the data goes to an unnamed file (Linux O_TMPFILE), which gets
+    a name only for the instant before `os.replace`; elsewhere to a hidden temporary file."""
+    data = content.encode("utf-8")  # fails before anything touches the disk
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not _write_via_unnamed_file(path, data):
+        _write_via_temporary_file(path, data)
+
+
+def _write_via_unnamed_file(path: Path, data: bytes) -> bool:
+    """False when the system cannot make unnamed files here."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None:
+        return False
+    try:
+        descriptor = os.open(path.parent, flag | os.O_WRONLY, 0o666)
+    except OSError:
+        return False
+    try:
+        _write_all(descriptor, data)
+        temporary = path.parent / f".{path.name}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}"
+        try:
+            os.link(f"/proc/self/fd/{descriptor}", temporary)
+        except OSError:
+            return False  # no /proc: fall back to a named temporary file
+        try:
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    finally:
+        os.close(descriptor)
+    return True
+
+
+def _write_via_temporary_file(path: Path, data: bytes) -> None:
     descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX
     )
     try:
-        with open(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            _write_all(descriptor, data)
+        finally:
+            os.close(descriptor)
         os.chmod(temporary, _new_file_mode())  # mkstemp makes it owner-only
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
+    os.fsync(descriptor)
+
+
+def remove_stale_temporaries(outdir: Path) -> list[Path]:
+    """Delete the hidden temporary files a killed run may have left in `outdir`."""
+    stale = [
+        path
+        for path in outdir.rglob(f".*{TEMPORARY_SUFFIX}")
+        if path.is_file() and _is_our_temporary(path.name)
+    ]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
+def _is_our_temporary(name: str) -> bool:
+    """`.<record name>.<random part>.tmp`, as written by `write_atomically`."""
+    parts = name[1:].rsplit(".", 2)
+    return len(parts) == 3 and parts[0].endswith((".json", ".jsonl")) and parts[1] != ""
 
 
 @cache

@@ -8,11 +8,14 @@ documents failed, 2 usage error, 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import re
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from . import __version__
@@ -80,39 +83,78 @@ def _add_command(
 
 def add_run_command(subcommands: argparse._SubParsersAction) -> None:
     parser = _add_command(
-        subcommands, "run", run_command, "Process files and folders into one JSON record each."
+        subcommands, "run", run_command, "Process documents into one JSON record each."
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help=".txt/.md files or folders")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files (.txt .md .html .htm .pdf), folders, glob patterns such as "
+        "'docs/**/*.txt', or - for standard input",
+    )
     parser.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="output folder")
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="document date for every input")
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes")
     parser.add_argument(
         "--pipeline", default="default", metavar="NAME|FILE", help="bundled name or .cfg file"
     )
+    parser.add_argument(
+        "--format",
+        choices=["json", "jsonl"],
+        default="json",
+        help="json: one file per document (default); jsonl: all in OUTDIR/records.jsonl",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip documents whose record in OUTDIR is current (same input, pipeline, date)",
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from .batch import Outcome, plan_jobs, run_batch
+    from .batch import SUMMARY_NAME, Settings, plan_jobs, run_batch
+    from .progress import Progress, summary_lines
 
     doc_date = parse_date_option(args.date)
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     outdir = Path(args.out)
     _check_pipeline(args.pipeline)
-    jobs = plan_jobs(args.paths)
+    stdin = getattr(sys.stdin, "buffer", None) if "-" in args.paths else None
+    jobs = plan_jobs(args.paths, stdin)
     if not jobs:
-        raise UsageError("no input files (.txt or .md) found")
+        raise UsageError("no input files (.txt .md .html .htm .pdf) found")
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"cannot create output folder {args.out!r}: {error.strerror}") from None
-
-    def report(outcome: Outcome) -> None:
-        if outcome.error is not None:
-            print(f"error: {outcome.display}: {outcome.error}", file=sys.stderr, flush=True)
-
-    summary = run_batch(jobs, outdir, args.pipeline, doc_date, args.jobs, on_outcome=report)
+    settings = Settings(outdir, doc_date, args.format, args.resume)
+    progress = Progress(jobs, sys.stderr, live=sys.stderr.isatty())
+    with _sigterm_as_interrupt():
+        try:
+            summary = run_batch(jobs, args.pipeline, settings, args.jobs, on_outcome=progress)
+        finally:
+            progress.close()
+    for line in summary_lines(summary, (outdir / SUMMARY_NAME).as_posix()):
+        print(line, file=sys.stderr)
     return EXIT_FAILURES if summary.failures else EXIT_OK
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C, so queued work is dropped and nothing half-written stays."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def parse_date_option(value: str | None) -> dt.date | None:

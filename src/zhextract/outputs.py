@@ -1,4 +1,5 @@
-"""Read what `zhextract run` wrote: one record per document under OUTDIR plus OUTDIR/run.json."""
+"""Read what `zhextract run` wrote: one record per document under OUTDIR (`*.json`, or
+lines of `*.jsonl` with `--format jsonl`) plus OUTDIR/run.json."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ class Outputs:
 def record_paths(outdir: Path) -> list[Path]:
     """Record files under `outdir` in a stable order; the run summary is not a record."""
     summary = outdir / RUN_SUMMARY
-    return sorted(path for path in outdir.rglob("*.json") if path != summary and path.is_file())
+    found = [*outdir.rglob("*.json"), *outdir.rglob("*.jsonl")]
+    return sorted(path for path in found if path != summary and path.is_file())
 
 
 def read_json(path: Path) -> Any:
@@ -39,18 +41,42 @@ def read_json(path: Path) -> Any:
 
 
 def iter_record_files(outdir: Path) -> Iterator[tuple[str, dict[str, Any] | None, str]]:
-    """(relative path, record or None, error message) for each record file."""
+    """(relative path, record or None, error message) for each record; a record on line N
+    of a .jsonl file is named `FILE:N`."""
     for path in record_paths(outdir):
         relative = path.relative_to(outdir).as_posix()
+        if path.suffix == ".jsonl":
+            yield from _jsonl_records(path, relative)
+            continue
         try:
             loaded = read_json(path)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             yield relative, None, f"cannot read JSON: {error}"
             continue
-        if not isinstance(loaded, dict):
-            yield relative, None, f"expected a JSON object, got {type(loaded).__name__}"
+        yield _checked_object(relative, loaded)
+
+
+def _jsonl_records(path: Path, relative: str) -> Iterator[tuple[str, dict[str, Any] | None, str]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        yield relative, None, f"cannot read JSON lines: {error}"
+        return
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
             continue
-        yield relative, loaded, ""
+        try:
+            loaded = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield f"{relative}:{number}", None, f"cannot read JSON: {error}"
+            continue
+        yield _checked_object(f"{relative}:{number}", loaded)
+
+
+def _checked_object(name: str, loaded: Any) -> tuple[str, dict[str, Any] | None, str]:
+    if not isinstance(loaded, dict):
+        return name, None, f"expected a JSON object, got {type(loaded).__name__}"
+    return name, loaded, ""
 
 
 def load_outputs(outdir: Path) -> Outputs:

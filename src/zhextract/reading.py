@@ -1,6 +1,11 @@
-"""Load stage: turn a file's bytes into text, detecting its encoding.
+"""Load stage: turn a file's bytes into text.
 
-Byte-order marks decide first; then strict UTF-8; then charset-normalizer, asked about
+Plain text (.txt, .md) is decoded as it is; an HTML page (.html, .htm) is decoded, then
+reduced to its main text by trafilatura (navigation, footers and other boilerplate go),
+one line per title or paragraph; a PDF (.pdf) gives its text layer through pypdf, pages
+joined with newlines (the normalize stage repairs the line layout).
+
+Encodings: byte-order marks decide first; then strict UTF-8; then charset-normalizer, asked about
 the Chinese legacy encodings (Big5/CP950/GB18030) before anything else, because a
 general guess on short Big5 or GB text can land on UTF-16 without a BOM, Shift-JIS or
 Korean, all of which also decode it.
@@ -10,7 +15,12 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
+import logging
 import re
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .doc import Source
@@ -29,6 +39,15 @@ PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 # writes a form feed at every page end).
 BINARY_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 MAX_CONTROL_SHARE = 0.1
+# An HTML page's declared charset, looked for near the top as browsers do.
+META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+CHARSET_SCAN_BYTES = 4096
+# Libraries whose log warnings about odd input would otherwise reach stderr.
+QUIET_LOGGERS = ("pypdf", "trafilatura", "htmldate", "courlan", "justext")
+
+TEXT, HTML, PDF = "text", "html", "pdf"
+KIND_BY_SUFFIX = {".txt": TEXT, ".md": TEXT, ".html": HTML, ".htm": HTML, ".pdf": PDF}
+SUPPORTED_SUFFIXES = tuple(KIND_BY_SUFFIX)
 
 
 class DocumentError(ValueError):
@@ -50,15 +69,55 @@ class UnknownEncodingError(DocumentError):
         super().__init__("unknown text encoding (not UTF-8, UTF-16, Big5 or GB18030)")
 
 
+class UnsupportedTypeError(DocumentError):
+    def __init__(self, suffix: str) -> None:
+        expected = ", ".join(SUPPORTED_SUFFIXES)
+        super().__init__(f"unsupported file type {suffix or '(none)'!r} (expected {expected})")
+
+
+def kind_of(path: str | Path) -> str:
+    """ "text", "html" or "pdf" by the file's suffix; UnsupportedTypeError otherwise."""
+    suffix = Path(path).suffix
+    kind = KIND_BY_SUFFIX.get(suffix.lower())
+    if kind is None:
+        raise UnsupportedTypeError(suffix)
+    return kind
+
+
+def sniff_kind(data: bytes) -> str:
+    """The kind of nameless input (standard input) from its first bytes."""
+    head = data[:1024].lstrip().lower()
+    if head.startswith(b"%pdf-"):
+        return PDF
+    if head.startswith((b"<!doctype html", b"<html")):
+        return HTML
+    return TEXT
+
+
 def read_path(path: str | Path) -> tuple[str, Source]:
-    """Text and `Source` of the file at `path`; DocumentError when it is not readable text."""
+    """Text and `Source` of the file at `path`; DocumentError when it is not a readable
+    document of a supported type."""
+    kind = kind_of(path)
+    return read_document(read_file_bytes(path), str(path), kind)
+
+
+def read_file_bytes(path: str | Path) -> bytes:
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except IsADirectoryError:
         raise DocumentError("is a directory") from None
     except OSError as error:
         raise DocumentError(f"cannot read file: {error.strerror or error}") from None
-    return read_bytes(data, str(path))
+
+
+def read_document(data: bytes, path: str | None, kind: str) -> tuple[str, Source]:
+    """Text and Source of `data` read as `kind` ("text", "html" or "pdf")."""
+    readers: dict[str, Callable[[bytes, str | None], tuple[str, Source]]] = {
+        TEXT: read_bytes,
+        HTML: read_html_bytes,
+        PDF: read_pdf_bytes,
+    }
+    return readers[kind](data, path)
 
 
 def read_bytes(data: bytes, path: str | None) -> tuple[str, Source]:
@@ -70,6 +129,98 @@ def read_bytes(data: bytes, path: str | None) -> tuple[str, Source]:
     if not text.strip():
         raise EmptyDocumentError("empty file (only whitespace)" if text else "empty file")
     return text, Source(path=path, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
+
+
+def read_html_bytes(data: bytes, path: str | None) -> tuple[str, Source]:
+    """The main text of an HTML page: title and paragraphs one per line, boilerplate gone."""
+    if not data.strip():
+        raise EmptyDocumentError()
+    markup, encoding = _decode_html(data)
+    _check_is_text(markup)
+    text = html_main_text(markup)
+    return text, Source(path=path, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
+
+
+def html_main_text(markup: str) -> str:
+    import trafilatura
+
+    with _quiet_libraries():
+        try:
+            text = trafilatura.extract(
+                markup, include_comments=False, include_tables=True, deduplicate=False
+            )
+        except Exception as error:  # lxml and trafilatura raise many kinds on broken markup
+            raise DocumentError(_one_line(f"cannot parse HTML: {error}")) from None
+    if not text or not text.strip():
+        raise DocumentError("no main text found in the HTML page")
+    return text
+
+
+def _decode_html(data: bytes) -> tuple[str, str]:
+    """A BOM first, then the page's declared charset when it decodes the page, then the
+    same detection as plain text (pages often declare the wrong charset or none)."""
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return _strict_decode(data, encoding), encoding
+    declared = META_CHARSET.search(data[:CHARSET_SCAN_BYTES])
+    if declared is not None:
+        try:
+            encoding = codecs.lookup(declared.group(1).decode("ascii")).name
+            if _is_ascii_compatible(encoding):
+                return data.decode(encoding), encoding
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return _decode(data)
+
+
+def read_pdf_bytes(data: bytes, path: str | None) -> tuple[str, Source]:
+    """The text layer of a PDF, its pages joined with newlines."""
+    if not data:
+        raise EmptyDocumentError()
+    pages = pdf_page_texts(data)
+    # pypdf ends most pages with a line break; one newline between pages is enough.
+    text = "\n".join(page.rstrip("\n") for page in pages)
+    if not text.strip():
+        raise DocumentError("no text layer (scanned PDF?)")
+    _check_is_text(text)
+    return text, Source(path=path, sha256=hashlib.sha256(data).hexdigest(), encoding="pdf")
+
+
+def pdf_page_texts(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    with _quiet_libraries():
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise DocumentError("encrypted PDF (needs a password)")
+            return [page.extract_text() or "" for page in reader.pages]
+        except DocumentError:
+            raise
+        except Exception as error:  # pypdf raises many kinds on damaged files
+            message = f"not a readable PDF: {type(error).__name__}: {error}"
+            raise DocumentError(_one_line(message)) from None
+
+
+@contextmanager
+def _quiet_libraries() -> Iterator[None]:
+    """Keep the libraries' warnings about odd input off stderr: a bad file is reported
+    as one error line, and recoverable oddities are not errors."""
+    loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
 
 
 def _decode(data: bytes) -> tuple[str, str]:
