@@ -181,3 +181,14 @@ def test_published_meta_date_is_the_reference_when_doc_date_is_missing() -> None
     doc.meta["published"] = "2024年7月8日"
     build_stage("figures", {})(doc)
     assert [(d["text"], d["value"]) for d in doc.dates] == [("今（3）日", "2024-07-03")]
+
+
+def test_a_stated_current_year_resolves_relative_years_without_a_doc_date() -> None:
+    text = "今(2024)年5月20日就職。去年11月選舉，今年11月大選，明年再議，上月也開會。"
+    assert dates_of(text, doc_date=None) == [
+        ("今(2024)年5月20日", "2024-05-20"),
+        ("去年11月", "2023-11"),
+        ("今年11月", "2024-11"),
+        ("明年", "2025"),
+        ("上月", None),
+    ]

@@ -116,6 +116,10 @@ class _Context:
     reference: dt.date | None
     year: int | None = None  # the last stated year (for 2月10日)
     month: int | None = None
+    current_year: int | None = None  # what 今年 is, where the text says so: 今(2025)年
+
+
+CURRENT_YEAR_STATED = re.compile(r"今[(（]([0-9]{4})[)）]年")
 
 
 def find_dates(
@@ -124,7 +128,11 @@ def find_dates(
     doc_date: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """Date spans of `text`, resolved in reading order."""
-    context = _Context(reference=doc_date or stated_date(text))
+    stated_year = CURRENT_YEAR_STATED.search(text)
+    context = _Context(
+        reference=doc_date or stated_date(text),
+        current_year=int(stated_year.group(1)) if stated_year else None,
+    )
     found = []
     for match in date_regex().finditer(text):
         if not match.group() or _overlaps(blocked, match.start(), match.end()):
@@ -199,9 +207,12 @@ def _year(groups: dict[str, Any], context: _Context) -> tuple[int | None, str]:
     if groups["y"]:
         return int(parse_number(groups["y"])), ""
     if groups["ry"]:
-        if context.reference is None:
-            return None, "relative date with no reference date (no doc_date)"
-        return context.reference.year + relative_words()[groups["ry"]][1], ""
+        offset = relative_words()[groups["ry"]][1]
+        if context.reference is not None:
+            return context.reference.year + offset, ""
+        if context.current_year is not None:
+            return context.current_year + offset, ""
+        return None, "relative date with no reference date (no doc_date)"
     if context.year is not None:
         return context.year, ""
     if context.reference is not None:
