@@ -15,7 +15,7 @@ from zhextract.registry import registered_stages
 def test_default_pipeline_declares_its_stages_in_order() -> None:
     spec = read_spec("default")
     assert [name for name, _, _ in spec.stages] == [
-        "normalize", "structure", "segment", "entities", "figures",
+        "normalize", "structure", "segment", "entities", "figures", "retokenize",
     ]  # fmt: skip
     assert set(registered_stages()) >= {"normalize", "structure", "segment", "entities", "figures"}
 

@@ -1,0 +1,81 @@
+"""Retokenize stage: a recognized entity, figure or date is one token, never split.
+
+jieba cuts `1兆美元` into three words and may glue a title to a name (`總統川普`). After
+the entities and figures stages, tokens are cut at every span boundary and the pieces
+inside one span become a single token tagged by the span's label, so exports (CoNLL,
+spaCy) and readers see the same units the record reports.
+"""
+
+from __future__ import annotations
+
+from ..doc import Doc, Span
+from ..registry import Stage, register_stage
+
+# jieba-style tags for merged spans, so the token POS column stays one tag set.
+SPAN_TAGS = {
+    "PERSON": "nr",
+    "GPE": "ns",
+    "LOC": "ns",
+    "FAC": "ns",
+    "ORG": "nt",
+    "DATE": "t",
+    "MONEY": "m",
+    "PERCENT": "m",
+    "QUANTITY": "m",
+    "CARDINAL": "m",
+    "ORDINAL": "m",
+}
+OTHER_SPAN_TAG = "nz"
+
+
+def merge_tokens(
+    length: int, tokens: list[tuple[int, int, str]], spans: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Tokens cut at span boundaries, each (non-overlapping) span one token with `tag`."""
+    owner = [-1] * length
+    for index, (start, end, _) in enumerate(spans):
+        owner[start:end] = [index] * (end - start)
+    tag_at: list[str | None] = [None] * length  # None: not covered by a token
+    for start, end, tag in tokens:
+        tag_at[start:end] = [tag] * (end - start)
+    points = {0, length}
+    for start, end, _ in tokens:
+        points.update((start, end))
+    for start, end, _ in spans:
+        points.update((start, end))
+    cuts = sorted(p for p in points if not (0 < p < length and -1 != owner[p - 1] == owner[p]))
+    merged: list[tuple[int, int, str]] = []
+    for start, end in zip(cuts, cuts[1:]):
+        piece_tag = tag_at[start]
+        if owner[start] >= 0:
+            merged.append((start, end, spans[owner[start]][2]))
+        elif piece_tag is not None:
+            merged.append((start, end, piece_tag))
+    return merged
+
+
+@register_stage("retokenize", requires=("tokens",), provides=("tokens",))
+def make_retokenize_stage() -> Stage:
+    def retokenize(doc: Doc) -> None:
+        tokens = [(item["start"], item["end"], item.get("pos", "")) for item in doc.tokens]
+        spans = sorted(_span(item) for item in [*doc.entities, *doc.figures, *doc.dates])
+        doc.tokens = [
+            doc.span(start, end, pos=tag)
+            for start, end, tag in merge_tokens(len(doc.text), tokens, _disjoint(spans))
+        ]
+
+    return retokenize
+
+
+def _span(item: Span) -> tuple[int, int, str]:
+    label = item.get("label", "DATE")
+    return item["start"], item["end"], SPAN_TAGS.get(label, OTHER_SPAN_TAG)
+
+
+def _disjoint(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop any span overlapping an earlier one (the stages keep them apart already)."""
+    kept: list[tuple[int, int, str]] = []
+    for span in spans:
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    return kept
