@@ -82,3 +82,14 @@ def test_segment_words_concatenate_to_the_text_without_whitespace() -> None:
     words = zhextract.segment(text)
     assert "".join(words) == "".join(text.split())
     assert "石破茂" in words
+
+
+def test_the_model_pipeline_adds_the_statistical_models_entities() -> None:
+    from zhextract.record import validate
+
+    text = "林志玲昨天抵達高雄。"
+    record = zhextract.load("model")(text)
+    assert validate(record) == []
+    assert record["pipeline"]["name"] == "model"
+    found = [(e["text"], e["label"], e["source"]) for e in record["entities"]]
+    assert found == [("林志玲", "PERSON", "model"), ("高雄", "GPE", "gazetteer")]
