@@ -447,3 +447,21 @@ def test_show_marks_real_stage_output(seed_record: dict) -> None:
         stripped = stripped.replace(f"|{label}]", "")
     assert stripped.replace("[", "") == text
     assert plain.count("[") == len(kept)
+
+
+def test_user_dictionary_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "doc.txt"
+    source.write_text("政府推出霹靂無敵大計畫。", encoding="utf-8")
+    words = tmp_path / "words.txt"
+    words.write_text("霹靂無敵大計畫 100 n\n", encoding="utf-8")
+    plain, custom = tmp_path / "plain", tmp_path / "custom"
+    assert run_cli(capsys, "run", source, "-o", plain)[0] == 0
+    assert run_cli(capsys, "run", source, "-o", custom, "--user-dict", words, "--jobs", "2")[0] == 0
+    plain_record, custom_record = records(plain)["doc.json"], records(custom)["doc.json"]
+    assert "霹靂無敵大計畫" not in [token["text"] for token in plain_record["tokens"]]
+    assert "霹靂無敵大計畫" in [token["text"] for token in custom_record["tokens"]]
+    # Another dictionary is another pipeline version, so --resume never reuses the record.
+    assert custom_record["pipeline"]["version"] != plain_record["pipeline"]["version"]
+    code, _, err = run_cli(capsys, "run", source, "-o", custom, "--user-dict", tmp_path / "nope")
+    assert code == 2
+    assert "--user-dict: no such file" in err

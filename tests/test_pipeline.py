@@ -93,3 +93,13 @@ def test_the_model_pipeline_adds_the_statistical_models_entities() -> None:
     assert record["pipeline"]["name"] == "model"
     found = [(e["text"], e["label"], e["source"]) for e in record["entities"]]
     assert found == [("林志玲", "PERSON", "model"), ("高雄", "GPE", "gazetteer")]
+
+
+def test_settings_can_be_overridden_when_loading(tmp_path: Path) -> None:
+    words = tmp_path / "words.txt"
+    words.write_text("霹靂無敵大計畫 100 n\n", encoding="utf-8")
+    text = "政府推出霹靂無敵大計畫。"
+    custom = zhextract.load("default", {"stages.segment.user_dict": str(words)})
+    assert custom is not zhextract.load("default")
+    assert "霹靂無敵大計畫" in [token["text"] for token in custom(text)["tokens"]]
+    assert "霹靂無敵大計畫" not in [token["text"] for token in zhextract.extract(text)["tokens"]]

@@ -14,11 +14,12 @@ if TYPE_CHECKING:
 __all__ = ["__version__", "extract", "load", "parse_number", "segment"]
 
 
-def load(pipeline: str = "default") -> Pipeline:
-    """Load a pipeline by bundled name (e.g. "default") or path to a .cfg file."""
+def load(pipeline: str = "default", overrides: dict[str, Any] | None = None) -> Pipeline:
+    """Load a pipeline by bundled name (e.g. "default") or path to a .cfg file; `overrides`
+    replace settings by dotted path, e.g. {"stages.segment.user_dict": "my_words.txt"}."""
     from .pipeline import load as load_pipeline
 
-    return load_pipeline(pipeline)
+    return load_pipeline(pipeline, overrides)
 
 
 def extract(text: str, doc_date: str | dt.date | None = None) -> dict[str, Any]:

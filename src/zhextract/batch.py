@@ -84,6 +84,7 @@ class Settings:
     doc_date: dt.date | None = None
     output_format: str = "json"
     resume: bool = False
+    pipeline_overrides: tuple[tuple[str, str], ...] = ()  # (dotted setting path, value)
 
     @property
     def doc_date_text(self) -> str | None:
@@ -329,14 +330,14 @@ def _outcomes(
         return previous.get(job.source_path)
 
     if workers <= 1 or len(jobs) <= 1:
-        _load_worker_pipeline(pipeline_name, in_worker=False)
+        _load_worker_pipeline(pipeline_name, settings.pipeline_overrides, in_worker=False)
         for job in jobs:
             yield process_job(job, settings, earlier(job))
         return
     pool = ProcessPoolExecutor(
         max_workers=min(workers, len(jobs)),
         initializer=_load_worker_pipeline,
-        initargs=(pipeline_name,),
+        initargs=(pipeline_name, settings.pipeline_overrides),
     )
     waiting = iter(jobs)
     in_flight: deque[tuple[Job, Future[Outcome]]] = deque()
@@ -367,7 +368,9 @@ def _collect(job: Job, future: Future[Outcome]) -> Outcome:
         return Outcome(job.display, None, error="worker process died")
 
 
-def _load_worker_pipeline(pipeline_name: str, in_worker: bool = True) -> None:
+def _load_worker_pipeline(
+    pipeline_name: str, overrides: tuple[tuple[str, str], ...] = (), in_worker: bool = True
+) -> None:
     """Process initializer: load the pipeline once per process."""
     global _WORKER_PIPELINE
     from . import load
@@ -379,7 +382,7 @@ def _load_worker_pipeline(pipeline_name: str, in_worker: bool = True) -> None:
         # A forked worker inherits the main process's SIGTERM handler; the pool's own
         # terminate() must end a worker at once.
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _WORKER_PIPELINE = load(pipeline_name)
+    _WORKER_PIPELINE = load(pipeline_name, dict(overrides))
 
 
 def process_job(job: Job, settings: Settings, previous: str | None = None) -> Outcome:

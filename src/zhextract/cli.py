@@ -99,6 +99,12 @@ def add_run_command(subcommands: argparse._SubParsersAction) -> None:
         "--pipeline", default="default", metavar="NAME|FILE", help="bundled name or .cfg file"
     )
     parser.add_argument(
+        "--user-dict",
+        metavar="FILE",
+        help="a jieba-format word list (one word per line, optional frequency and POS tag) "
+        "added to the segmenter's dictionary",
+    )
+    parser.add_argument(
         "--format",
         choices=["json", "jsonl"],
         default="json",
@@ -119,7 +125,8 @@ def run_command(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     outdir = Path(args.out)
-    _check_pipeline(args.pipeline)
+    overrides = _pipeline_overrides(args)
+    _check_pipeline(args.pipeline, dict(overrides))
     stdin = getattr(sys.stdin, "buffer", None) if "-" in args.paths else None
     jobs = plan_jobs(args.paths, stdin)
     if not jobs:
@@ -128,7 +135,7 @@ def run_command(args: argparse.Namespace) -> int:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"cannot create output folder {args.out!r}: {error.strerror}") from None
-    settings = Settings(outdir, doc_date, args.format, args.resume)
+    settings = Settings(outdir, doc_date, args.format, args.resume, overrides)
     progress = Progress(jobs, sys.stderr, live=sys.stderr.isatty())
     with _sigterm_as_interrupt():
         try:
@@ -168,12 +175,21 @@ def parse_date_option(value: str | None) -> dt.date | None:
         raise UsageError(f"--date must be a date as YYYY-MM-DD, got {value!r}") from None
 
 
-def _check_pipeline(name: str) -> None:
+def _pipeline_overrides(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
+    if args.user_dict is None:
+        return ()
+    user_dict = Path(args.user_dict)
+    if not user_dict.is_file():
+        raise UsageError(f"--user-dict: no such file {args.user_dict!r}")
+    return (("stages.segment.user_dict", str(user_dict.resolve())),)
+
+
+def _check_pipeline(name: str, overrides: dict[str, str] | None = None) -> None:
     """Load the pipeline up front so a bad name or config is a usage error, not N failures."""
     from . import load
 
     try:
-        load(name)
+        load(name, overrides)
     except Exception as error:  # any config problem: missing file, syntax, unknown stage
         raise UsageError(f"cannot load pipeline {name!r}: {' '.join(str(error).split())}") from None
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,17 @@ class PipelineSpec:
     name: str
     version: str
     stages: list[tuple[str, str, dict[str, Any]]]  # (stage name, factory, settings)
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+def overrides_digest(overrides: dict[str, Any]) -> str:
+    """A short hash of setting overrides and of the files they name, so a record made
+    with another user dictionary never counts as current."""
+    digest = hashlib.sha256(json.dumps(overrides, sort_keys=True).encode())
+    for value in overrides.values():
+        if isinstance(value, str) and Path(value).is_file():
+            digest.update(Path(value).read_bytes())
+    return digest.hexdigest()[:8]
 
 
 class Pipeline:
@@ -32,6 +45,8 @@ class Pipeline:
     def __init__(self, spec: PipelineSpec) -> None:
         self.name = spec.name
         self.version = f"{spec.version}+zhextract{__version__}"
+        if spec.overrides:
+            self.version += f"+{overrides_digest(spec.overrides)}"
         self.stage_names = [name for name, _, _ in spec.stages]
         self._stages: list[tuple[str, Stage]] = []
         provided: set[str] = {"raw"}
@@ -65,9 +80,11 @@ class Pipeline:
             yield self(text, doc_date=doc_date)
 
 
-def read_spec(path_or_name: str | Path) -> PipelineSpec:
-    """Read a pipeline config: a bundled name such as "default", or a path to a .cfg file."""
-    config = Config().from_str(_config_text(path_or_name), interpolate=False)
+def read_spec(path_or_name: str | Path, overrides: Mapping[str, Any] | None = None) -> PipelineSpec:
+    """Read a pipeline config: a bundled name such as "default", or a path to a .cfg file.
+    `overrides` replace settings by dotted path, e.g. {"stages.segment.user_dict": "w.txt"}."""
+    overrides = dict(overrides or {})
+    config = Config().from_str(_config_text(path_or_name), interpolate=False, overrides=overrides)
     header = config.get("pipeline", {})
     stage_settings = config.get("stages", {})
     stages = []
@@ -81,6 +98,7 @@ def read_spec(path_or_name: str | Path) -> PipelineSpec:
         name=str(header.get("name", Path(str(path_or_name)).stem)),
         version=str(header.get("version", "0")),
         stages=stages,
+        overrides=overrides,
     )
 
 
@@ -97,9 +115,10 @@ def _config_text(path_or_name: str | Path) -> str:
 _LOADED: dict[str, Pipeline] = {}
 
 
-def load(pipeline: str | Path = "default") -> Pipeline:
-    """Load a pipeline by bundled name or .cfg path (cached per process)."""
-    key = str(pipeline)
+def load(pipeline: str | Path = "default", overrides: Mapping[str, Any] | None = None) -> Pipeline:
+    """Load a pipeline by bundled name or .cfg path, with optional setting overrides
+    (cached per process)."""
+    key = json.dumps([str(pipeline), dict(overrides or {})], sort_keys=True)
     if key not in _LOADED:
-        _LOADED[key] = Pipeline(read_spec(pipeline))
+        _LOADED[key] = Pipeline(read_spec(pipeline, overrides))
     return _LOADED[key]
