@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_cli import error_lines, run_cli
 from test_reading import (
     ARTICLE_PARAGRAPHS,
     ARTICLE_TITLE,
@@ -31,7 +32,6 @@ from zhextract.batch import (
     remove_stale_temporaries,
     write_atomically,
 )
-from zhextract.cli import main
 from zhextract.progress import Progress, summary_lines
 from zhextract.record import offset_errors, validate
 
@@ -40,16 +40,6 @@ SCHEMA = REPO / "src" / "zhextract" / "schemas" / "record.schema.json"
 NEWS = "行政院今天宣布，明年度總預算增加五百億元。\n\n經濟部表示，1月出口成長12.5%。\n"
 OTHER = "中央銀行宣布升息半碼，利率調整為2.125%。\n"
 PDF_LINES = ["國家發展委員會今天公布景氣燈號，", "連續三個月亮出黃紅燈。"]
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(arg) for arg in argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def error_lines(err: str) -> list[str]:
-    return [line for line in err.splitlines() if line.startswith("error: ")]
 
 
 def output_files(outdir: Path, keep_summary: bool = False) -> dict[str, bytes]:
