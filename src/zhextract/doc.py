@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +67,27 @@ class Doc:
     def span(self, start: int, end: int, **fields: Any) -> Span:
         """A span dict with its surface text, so `text[start:end] == span["text"]` holds."""
         return {"text": self.text[start:end], "start": start, "end": end, **fields}
+
+    def token_tuples(self) -> list[tuple[int, int, str]]:
+        """(start, end, pos) of every token, the form the stages' matchers work on."""
+        return [(token["start"], token["end"], token.get("pos", "")) for token in self.tokens]
+
+
+def span_owners(length: int, spans: Iterable[tuple[int, int]]) -> list[int]:
+    """For each of `length` characters, the index of the span covering it, else -1
+    (where spans overlap, the later one wins)."""
+    owners = [-1] * length
+    for index, (start, end) in enumerate(spans):
+        owners[start:end] = [index] * (end - start)
+    return owners
+
+
+def covered(length: int, spans: Iterable[Span]) -> list[bool]:
+    """For each of `length` characters, whether one of the span dicts covers it."""
+    mask = [False] * length
+    for item in spans:
+        mask[item["start"] : item["end"]] = [True] * (item["end"] - item["start"])
+    return mask
 
 
 def parse_doc_date(value: str | dt.date | None) -> dt.date | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .doc import span_owners
 from .outputs import load_outputs, record_title
 
 # Label Studio matches results to the labelling config by these control/object tag names.
@@ -82,13 +83,11 @@ def token_pieces(record: dict[str, Any], spans: list[LabelledSpan]) -> list[Piec
 
     Text no record token covers is cut per character (Chinese has no spaces to cut at)."""
     text = record.get("text", "")
-    owner = [-1] * len(text)
     tokens = record.get("tokens") or []
+    owner = span_owners(len(text), ((token["start"], token["end"]) for token in tokens))
     cuts = {0, len(text)}
-    for index, token in enumerate(tokens):
-        start, end = token["start"], token["end"]
-        owner[start:end] = [index] * (end - start)
-        cuts.update((start, end))
+    for token in tokens:
+        cuts.update((token["start"], token["end"]))
     for item in [*spans, *(record.get("sentences") or [])]:
         start, end = (
             (item.start, item.end)

@@ -8,7 +8,7 @@ spaCy) and readers see the same units the record reports.
 
 from __future__ import annotations
 
-from ..doc import Doc, Span
+from ..doc import Doc, Span, span_owners
 from ..registry import Stage, register_stage
 
 # jieba-style tags for merged spans, so the token POS column stays one tag set.
@@ -32,9 +32,7 @@ def merge_tokens(
     length: int, tokens: list[tuple[int, int, str]], spans: list[tuple[int, int, str]]
 ) -> list[tuple[int, int, str]]:
     """Tokens cut at span boundaries, each (non-overlapping) span one token with `tag`."""
-    owner = [-1] * length
-    for index, (start, end, _) in enumerate(spans):
-        owner[start:end] = [index] * (end - start)
+    owner = span_owners(length, ((start, end) for start, end, _ in spans))
     tag_at: list[str | None] = [None] * length  # None: not covered by a token
     for start, end, tag in tokens:
         tag_at[start:end] = [tag] * (end - start)
@@ -57,7 +55,7 @@ def merge_tokens(
 @register_stage("retokenize", requires=("tokens",), provides=("tokens",))
 def make_retokenize_stage() -> Stage:
     def retokenize(doc: Doc) -> None:
-        tokens = [(item["start"], item["end"], item.get("pos", "")) for item in doc.tokens]
+        tokens = doc.token_tuples()
         spans = sorted(_span(item) for item in [*doc.entities, *doc.figures, *doc.dates])
         doc.tokens = [
             doc.span(start, end, pos=tag)

@@ -166,7 +166,7 @@ def make_entities_stage(model: bool = True) -> Stage:
     predict = _model_predictor() if model else None
 
     def entities(doc: Doc) -> None:
-        tokens = [(token["start"], token["end"], token.get("pos", "")) for token in doc.tokens]
+        tokens = doc.token_tuples()
         paragraphs = [(item["start"], item["end"]) for item in doc.paragraphs]
         predictions = predict(doc.text) if predict else []
         doc.entities = [

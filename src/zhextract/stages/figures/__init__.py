@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ...doc import Doc, Span
+from ...doc import Doc, Span, covered, span_owners
 from ...registry import Stage, register_stage
 from .dates import find_dates
 from .extract import FigureSettings, find_figures
@@ -47,18 +47,13 @@ def make_figures_stage(
     settings = FigureSettings(yuan_currency, dollar_currency, keep_bare_cardinals)
 
     def figures(doc: Doc) -> None:
-        blocked = [False] * len(doc.text)
-        for entity in doc.entities:
-            blocked[entity["start"] : entity["end"]] = [True] * (entity["end"] - entity["start"])
+        in_entities = covered(len(doc.text), doc.entities)
         doc.dates = [
             doc.span(item["start"], item["end"], **_fields(item))
-            for item in find_dates(doc.text, blocked, doc.doc_date or _published(doc))
+            for item in find_dates(doc.text, in_entities, doc.doc_date or _published(doc))
         ]
-        blocked = [False] * len(doc.text)
-        for date in doc.dates:
-            blocked[date["start"] : date["end"]] = [True] * (date["end"] - date["start"])
-        tokens = [(token["start"], token["end"], token.get("pos", "")) for token in doc.tokens]
-        found = find_figures(doc.text, blocked, tokens, settings, _folded(doc))
+        in_dates = covered(len(doc.text), doc.dates)
+        found = find_figures(doc.text, in_dates, doc.token_tuples(), settings, _folded(doc))
         found, doc.entities = arbitrate(found, doc.entities, len(doc.text))
         if not settings.keep_bare_cardinals:
             found = [item for item in found if item["label"] != "CARDINAL" or item["counted"]]
@@ -72,9 +67,7 @@ def arbitrate(
 ) -> tuple[list[dict[str, Any]], list[Span]]:
     """Figures and entities with no overlaps: an entity containing a figure keeps its
     place; any other overlap is resolved in the figure's favour."""
-    owner = [-1] * length
-    for index, entity in enumerate(entities):
-        owner[entity["start"] : entity["end"]] = [index] * (entity["end"] - entity["start"])
+    owner = span_owners(length, ((entity["start"], entity["end"]) for entity in entities))
     kept_figures, dropped_entities = [], set()
     for figure in figures:
         overlapping = {index for index in owner[figure["start"] : figure["end"]] if index >= 0}
