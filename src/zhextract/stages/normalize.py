@@ -188,10 +188,6 @@ def _is_latin(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char in ".,;:!?)]}'\"%$&-")
 
 
-def _is_cjk(char: str) -> bool:
-    return not char.isascii() and not unicodedata.category(char).startswith("Z")
-
-
 def _drop_stray_spaces(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """Keep one space only between Latin/digit runs, or between a Latin letter and CJK."""
     kept: list[tuple[str, int]] = []
