@@ -44,7 +44,7 @@ def test_explicit_dates(text: str, expected: list[tuple[str, str]]) -> None:
         ("民國114年3月5日公告", [("民國114年3月5日", "2025-03-05")]),
         ("民國九十八年", [("民國九十八年", "2009")]),
         ("114年度預算", [("114年度", "2025")]),
-        ("113年12月1日起", [("113年12月1日", "2024-12-01")]),
+        ("113年12月1日起實施", [("113年12月1日起", "2024-12-01")]),
         ("公告日期114/3/5", [("114/3/5", "2025-03-05")]),
     ],
 )
@@ -138,6 +138,58 @@ def test_a_date_the_document_states_is_the_reference() -> None:
         ("昨（1）日", "2025-04-01"),
         ("今年", "2025"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1990年代經濟起飛", [("1990年代", "199X")]),
+        ("八十年代的台北", [("八十年代", "198X")]),
+        ("90年代", [("90年代", "199X")]),
+        ("20年代", [("20年代", "202X")]),  # the latest such decade up to 2025
+        ("上世紀20年代", [("上世紀20年代", "192X")]),
+        ("20世紀末", [("20世紀", "19XX")]),
+        ("二十一世紀", [("二十一世紀", "20XX")]),
+        ("上世紀的冷戰", [("上世紀", "19XX")]),
+    ],
+)
+def test_decades_and_centuries_leave_open_digits_as_x(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert dates_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("08年奧運在北京舉辦", [("08年", "2008")]),
+        ("零八年奧運", [("零八年", "2008")]),
+        ("07年5月畢業", [("07年5月", "2007-05")]),
+    ],
+)
+def test_two_digit_years_with_a_leading_zero_are_this_century(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert dates_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2018年以前", ("2018年以前", "2018", "before")),
+        ("他07年以後就沒來過", ("07年以後", "2007", "after")),
+        ("自2018年以來", ("2018年以來", "2018", "since")),
+        ("今年以來", ("今年以來", "2025", "since")),
+        ("3月起實施", ("3月起", "2025-03", "since")),
+    ],
+)
+def test_a_bounding_word_after_a_date_is_its_mod(text: str, expected: tuple[str, str, str]) -> None:
+    record = zhextract.extract(text, doc_date=REFERENCE)
+    assert [(d["text"], d["value"], d.get("mod")) for d in record["dates"]] == [expected]
+
+
+def test_a_word_starting_with_qi_is_not_a_mod() -> None:
+    assert dates_of("2025年起訴三人") == [("2025年", "2025")]
 
 
 @pytest.mark.parametrize(

@@ -75,6 +75,9 @@ MONEY = [
     ("虧損8億英鎊。", fig("8億英鎊", "MONEY", D(800_000_000), "GBP")),
     ("一份午餐9000韓元。", fig("9000韓元", "MONEY", D(9000), "KRW")),
     ("這個杯子五元三毛。", fig("五元三毛", "MONEY", D("5.3"), "TWD")),
+    ("匯價是1美元兌150日元20銭。", fig("150日元20銭", "MONEY", D("150.2"), "JPY")),
+    ("這杯茶花了我三塊。", fig("三塊", "MONEY", D(3), "TWD")),
+    ("他買了三塊蛋糕。", fig("三塊", "QUANTITY", D(3), "塊", counted="蛋糕")),
 ]
 
 PERCENTAGES = [
@@ -254,6 +257,49 @@ def test_currency_names_from_the_table() -> None:
         ("1.0092瑞士法郎", D("1.0092"), "CHF"),
         ("30加元", D(30), "CAD"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("約有20%至30%的人", fig("約有20%至30%", "PERCENT", [D("0.2"), D("0.3")], "%")),
+        ("3億美元到5億美元", fig("3億美元到5億美元", "MONEY", [D(3 * 10**8), D(5 * 10**8)], "USD")),
+        ("共5人至10人", fig("5人至10人", "QUANTITY", [D(5), D(10)], "人")),
+    ],
+)
+def test_a_range_that_repeats_its_unit_is_one_figure(
+    sentence: str, expected: dict[str, Any]
+) -> None:
+    check(sentence, expected)
+
+
+def test_a_range_of_unlike_figures_stays_two_figures() -> None:
+    texts = [(f["text"], f["unit"]) for f in run("5人至10年").figures]
+    assert texts == [("5人", "人"), ("10年", "年")]
+
+
+def test_below_zero_is_negative() -> None:
+    check("氣溫零下5度", fig("零下5度", "QUANTITY", D(-5), "度"))
+
+
+def test_a_number_after_a_latin_word_is_a_model_name() -> None:
+    assert run("蘋果推出iPhone 15。").figures == []
+    assert run("Windows 11更新").figures == []
+    check("報價USD 100", fig("USD 100", "MONEY", D(100), "USD"))
+
+
+def test_a_currency_named_without_an_amount_is_money_with_no_value() -> None:
+    doc = run("人民幣兌美元走弱，歐元區則以歐元計價30億歐元。")
+    named = [(f["text"], f["value"], f["unit"], f.get("kind")) for f in doc.figures]
+    assert named == [
+        ("人民幣", None, "CNY", "currency_name"),
+        ("美元", None, "USD", "currency_name"),
+        ("歐元", None, "EUR", "currency_name"),
+        ("30億歐元", D(3_000_000_000), "EUR", None),
+    ]
+    assert find_figures("新元素與加元", settings=FigureSettings()) == []
+    quiet = FigureSettings(currency_names=False)
+    assert find_figures("人民幣兌美元", settings=quiet) == []
 
 
 def test_approximation_words_inside_other_words_are_not_approximations() -> None:

@@ -51,6 +51,9 @@ from zhextract.stages.figures.numbers import FRACTION_DIGITS
         # mixed, decimals with 點, spoken abbreviations
         ("2.5萬", 25_000),
         ("3千", 3_000),
+        ("2千萬", 20_000_000),
+        ("３４．６億", 3_460_000_000),
+        ("１２３億", 12_300_000_000),
         ("1百萬", 1_000_000),
         ("三點一四", Decimal("3.14")),
         ("三點五億", 350_000_000),
@@ -68,6 +71,7 @@ from zhextract.stages.figures.numbers import FRACTION_DIGITS
         ("3×10^4", 30_000),
         ("百分之五", Decimal("0.05")),
         ("四分之三", Decimal("0.75")),
+        ("五百分之2333", Decimal("4.666")),
         ("1/4", Decimal("0.25")),
         ("2又二分之一", Decimal("2.5")),
         ("15k", 15_000),

@@ -18,6 +18,8 @@ Figure fields:
 - `counted`: the noun counted (`100萬就業機會` -> 就業機會), None if none.
 - `approx`: "near", "over", "under", "about" or None.
 - `per` (optional): the rate's denominator, `每桶70美元` -> 桶, `每人每月` -> 人/月.
+- `kind` (optional): "duration" for DATE figures; "currency_name" for a currency named
+  with no amount (`人民幣兌美元`: two MONEY figures, value None, unit CNY and USD).
 
 Date fields: `text, start, end, value` (ISO: YYYY, YYYY-MM, YYYY-MM-DD, or with THH:MM),
 or value None with `reason`. Relative dates resolve against `doc.doc_date`, else the
@@ -40,11 +42,15 @@ __all__ = ["arbitrate", "find_dates", "find_figures", "make_figures_stage"]
 
 @register_stage("figures", requires=("text",), provides=("figures", "dates"))
 def make_figures_stage(
-    yuan_currency: str = "TWD", dollar_currency: str = "USD", keep_bare_cardinals: bool = True
+    yuan_currency: str = "TWD",
+    dollar_currency: str = "USD",
+    keep_bare_cardinals: bool = True,
+    currency_names: bool = True,
 ) -> Stage:
-    """Settings: the currency of a bare 元 and of a bare $, and whether plain unitless
-    numbers are kept as CARDINAL figures."""
-    settings = FigureSettings(yuan_currency, dollar_currency, keep_bare_cardinals)
+    """Settings: the currency of a bare 元 and of a bare $, whether plain unitless
+    numbers are kept as CARDINAL figures, and whether a currency named with no amount
+    (人民幣兌美元) is reported as MONEY with value None."""
+    settings = FigureSettings(yuan_currency, dollar_currency, keep_bare_cardinals, currency_names)
 
     def figures(doc: Doc) -> None:
         in_entities = covered(len(doc.text), doc.entities)

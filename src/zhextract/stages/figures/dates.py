@@ -52,6 +52,12 @@ def day_parts() -> dict[str, int]:
 
 
 @cache
+def date_words(kind: str) -> dict[str, str]:
+    """Words of one kind in data/date_words.tsv: mods (以前 -> before), centuries (上世紀)."""
+    return {word: value for word, row_kind, value in _rows("date_words.tsv") if row_kind == kind}
+
+
+@cache
 def date_offsets(kind: str) -> dict[str, str]:
     """Week shifts (上週), offset units (5年前) and directions (前, 後): data/date_offsets.tsv."""
     return {word: value for word, row_kind, value in _rows("date_offsets.tsv") if row_kind == kind}
@@ -79,13 +85,18 @@ def date_regex() -> re.Pattern[str]:
               (?:(?P=sep)(?P<nd>[0-9]{{1,2}}))?(?![0-9/-]))
         | (?P<reld>[今本昨明])[(（](?P<rday>[0-9]{{1,2}})[)）]日
         | (?P<wshift>{_alternation(list(date_offsets("week")))})?[個个]?(?:週|周|星期|禮拜|礼拜)(?P<wday>[一二三四五六日天])
-        | (?<![0-9])(?P<ago_n>[0-9]{{1,3}}|[{CN_SMALL}]{{1,3}})(?P<ago_unit>{_alternation(list(date_offsets("unit")))})
+        | (?P<crel>{_alternation(list(date_words("century")))})?
+          (?:(?P<decade>(?<![0-9])(?:1[5-9]|20)[0-9]0|(?<![0-9])[0-9]0|[一二三四五六七八九]十)年代
+            | (?P<century>(?<![0-9])[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})世[紀纪])
+        | (?P<crel_alone>{_alternation(list(date_words("century")))})
+        | (?<![0-9])(?![0零〇○])(?P<ago_n>[0-9]{{1,3}}|[{CN_SMALL}]{{1,3}})(?P<ago_unit>{_alternation(list(date_offsets("unit")))})
             (?P<ago_dir>{_alternation(list(date_offsets("direction")))})
         | (?:
             (?:
               (?P<roc>民國|民国)(?P<rocy>[0-9]{{1,3}}|[{CN_SMALL}百]{{1,5}})年度?
             | 今[(（](?P<py>[0-9]{{4}})[)）]年
             | (?<![0-9])(?P<y>(?:1[5-9]|2[01])[0-9]{{2}}|[{CN_DIGIT}]{{4}})年度?
+            | (?<![0-9])(?P<zy>0[0-9]|[零〇○][〇零○一二三四五六七八九])年(?!代)
             | (?<![0-9])(?P<fy>[0-9]{{2,3}}(?=年度)|[0-9]{{3}}(?=年[0-9]{{1,2}}月))年度?
             | (?P<ry>{_alternation(relative_years)})
             )
@@ -93,9 +104,10 @@ def date_regex() -> re.Pattern[str]:
           )?
           (?:(?<![0-9])(?P<m>{month})月份?(?:(?P<d>{day})(?:[日號号]|{CN_DAY_END}))?)?
         | (?P<rel>{_alternation(relative_others)})(?:(?P<rd>{day})[日號号])?
-        | (?<![0-9月{CN_SMALL}])(?P<bd>3[01]|[12][0-9]|0?[1-9]|{CN_DAY_NUMBER})日(?![內内間间後后前以起遊游])
+        | (?<![0-9月{CN_SMALL}])(?P<bd>3[01]|[12][0-9]|0?[1-9]|{CN_DAY_NUMBER})日(?![內内間间後后前以起遊游元圓圆幣币])
         )
         (?P<time>{time})?
+        (?P<mod>{_alternation(list(date_words("mod")))}(?![訴诉草飛飞火義义碼码跑點点身來来源因床]))?
     """
     return re.compile(pattern, re.VERBOSE)
 
@@ -163,7 +175,16 @@ def _overlaps(blocked: Sequence[bool] | None, start: int, end: int) -> bool:
 
 
 def _resolve(match: re.Match[str], context: _Context) -> dict[str, Any] | None:
-    groups = match.groupdict()
+    item = _resolve_date(match.groupdict(), context)
+    mod = match.group("mod")
+    if item is not None and mod:
+        item["mod"] = date_words("mod")[mod]
+    return item
+
+
+def _resolve_date(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
+    if groups["decade"] or groups["century"] or groups["crel_alone"]:
+        return _resolve_era(groups, context)
     if groups["numeric"]:
         return _resolve_numeric(groups, context)
     if groups["reld"]:
@@ -178,7 +199,7 @@ def _resolve(match: re.Match[str], context: _Context) -> dict[str, Any] | None:
     if groups["bd"]:
         bare_day = _small_number(groups["bd"])
         return _with_time(_resolve_bare_day(bare_day, context), groups, context)
-    has_year = any(groups[name] for name in ("rocy", "py", "y", "fy", "ry"))
+    has_year = any(groups[name] for name in ("rocy", "py", "y", "zy", "fy", "ry"))
     if not has_year and not groups["m"]:
         if groups["dp"] in relative_words():  # 今晚6點
             item = _resolve_relative(groups["dp"], context, None)
@@ -202,6 +223,8 @@ def _year(groups: dict[str, Any], context: _Context) -> tuple[int | None, str]:
         return _small_number(groups["rocy"]) + ROC_OFFSET, ""
     if groups["fy"]:
         return int(groups["fy"]) + ROC_OFFSET, ""
+    if groups["zy"]:
+        return 2000 + _small_number(groups["zy"]), ""  # 08年, 零八年: 2008
     if groups["py"]:
         return int(groups["py"]), ""
     if groups["y"]:
@@ -302,6 +325,29 @@ def _resolve_ago(groups: dict[str, Any], context: _Context) -> dict[str, Any] | 
     months = reference.year * 12 + reference.month - 1 + amount * (12 if unit == "year" else 1)
     year, month = months // 12, months % 12 + 1
     return _date_value(year, month if unit == "month" else None, None, context)
+
+
+def _resolve_era(groups: dict[str, Any], context: _Context) -> dict[str, Any]:
+    """1990年代 -> 199X, 20世紀 -> 19XX, 上世紀 -> the century before the reference date's
+    (EDTF: X marks the digits left open)."""
+    reference_year = context.reference.year if context.reference else context.current_year
+    shift = groups["crel"] or groups["crel_alone"]
+    century: int | None = None  # as the first two digits: 19 for the 1900s
+    if shift:
+        if reference_year is None:
+            return {"value": None, "reason": "relative date with no reference date (no doc_date)"}
+        century = reference_year // 100 + int(date_words("century")[shift])
+    if groups["century"]:
+        century = _small_number(groups["century"]) - 1
+    if not groups["decade"]:
+        return {"value": f"{century:02d}XX"}
+    decade = _small_number(groups["decade"])
+    if decade >= 100:
+        return {"value": f"{decade // 10:03d}X"}
+    if century is None:  # 90年代: the latest such decade not after the reference year
+        latest = reference_year if reference_year is not None else 1999
+        century = latest // 100 if latest % 100 >= decade else latest // 100 - 1
+    return {"value": f"{century * 10 + decade // 10:03d}X"}
 
 
 def _resolve_bare_day(day: int, context: _Context) -> dict[str, Any]:

@@ -15,7 +15,16 @@ from decimal import Decimal
 from typing import Any
 
 from .numbers import numeral_chars, parse_number
-from .patterns import PER_WORD, PHONE, URL, UnitWord, figure_regex, tables
+from .patterns import (
+    PER_WORD,
+    PHONE,
+    RANGE_SEPARATORS,
+    URL,
+    UnitWord,
+    currency_name_regex,
+    figure_regex,
+    tables,
+)
 
 Token = tuple[int, int, str]  # start, end, part of speech
 Groups = dict[str, Any]
@@ -23,6 +32,9 @@ Value = Decimal | list[Decimal]
 NOUN_TAGS = ("n", "vn", "eng", "j", "nz", "nt", "ns", "ng", "l")
 MODIFIER_TAGS = ("v", "vn", "b", "a")
 RATE_CLASSIFIERS = ("次", "回", "趟", "遍")
+PIECE_OR_YUAN = ("塊", "块")  # 三塊蛋糕 counts pieces; 花了三塊 is money
+MONEY_VERB_REACH = 4  # characters before the amount searched for 花, 付, 賣 ...
+VERB_TRAILERS = "了我你他她"  # 花了三塊, 花費我三塊
 HEAD_NOUN_CHARS = 4
 ARITHMETIC = "+=×*÷^"
 ENUMERATOR_AFTER = ("、", ".", "．")
@@ -42,6 +54,7 @@ class FigureSettings:
     yuan_currency: str = "TWD"  # bare 元: TWD for Taiwanese text, CNY for mainland text
     dollar_currency: str = "USD"  # bare $
     keep_bare_cardinals: bool = True  # plain numbers with no unit (CARDINAL)
+    currency_names: bool = True  # a currency named with no amount (人民幣) as MONEY, value None
 
 
 def find_figures(
@@ -80,9 +93,72 @@ def find_figures(
             figure["counted"] = _counted(figure["end"], text, tokens, token_starts)
         if groups["rank"] and figure["counted"] is None:
             continue  # 三大 only counts when a noun follows: 三大軟體公司
+        if _pieces_are_money(figure, text):
+            figure.update(label="MONEY", unit=settings.yuan_currency)
         figure["text"] = text[figure["start"] : figure["end"]]
         found.append(figure)
+    found = _merge_ranges(found, text)
+    if settings.currency_names:
+        found = sorted(found + _currency_names(text, masked, found), key=lambda item: item["start"])
     return found
+
+
+def _merge_ranges(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """20%至30%, 3億美元到5億美元: two figures of one kind joined by a range word are one
+    range (the regex already reads 20至30%, where the unit is said once)."""
+    merged: list[dict[str, Any]] = []
+    for figure in found:
+        previous = merged[-1] if merged else None
+        if previous is not None and _range_pair(previous, figure, text):
+            low, high = previous["value"], figure["value"]
+            previous.update(value=[low, high], end=figure["end"], counted=figure["counted"])
+            previous["text"] = text[previous["start"] : previous["end"]]
+            continue
+        merged.append(figure)
+    return merged
+
+
+def _range_pair(first: dict[str, Any], second: dict[str, Any], text: str) -> bool:
+    same_kind = all(first.get(key) == second.get(key) for key in ("label", "unit", "per"))
+    scalar = all(isinstance(item["value"], Decimal) for item in (first, second))
+    joined = text[first["end"] : second["start"]] in RANGE_SEPARATORS
+    return bool(same_kind and scalar and joined and second["approx"] is None)
+
+
+def _pieces_are_money(figure: dict[str, Any], text: str) -> bool:
+    """花了三塊: 塊 with no noun after it, after a verb of paying, is the yuan."""
+    if figure["unit"] not in PIECE_OR_YUAN or figure["counted"] is not None:
+        return False
+    before = text[max(0, figure["start"] - MONEY_VERB_REACH) : figure["start"]]
+    before = before.rstrip(VERB_TRAILERS)
+    return any(before.endswith(verb) for verb in tables().money_verbs)
+
+
+def _currency_names(text: str, masked: str, figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Currencies named with no amount (人民幣兌美元): MONEY with value None."""
+    in_figures = [False] * len(text)
+    for figure in figures:
+        in_figures[figure["start"] : figure["end"]] = [True] * (figure["end"] - figure["start"])
+    names = []
+    for match in currency_name_regex().finditer(masked):
+        start, end = match.span()
+        if any(in_figures[start:end]):
+            continue
+        code = tables().currency_names[match.group()]
+        names.append(
+            {
+                "text": text[start:end],
+                "start": start,
+                "end": end,
+                "label": "MONEY",
+                "value": None,
+                "unit": code,
+                "counted": None,
+                "approx": None,
+                "kind": "currency_name",
+            }
+        )
+    return names
 
 
 def _read_or_shorten(
@@ -226,6 +302,8 @@ def _small_change(groups: Groups) -> Decimal:
         change += parse_number(groups["fen"]) / 100
     if groups["cent"]:
         change += parse_number(groups["cent"]) / 100
+    if groups["sen"]:
+        change += parse_number(groups["sen"]) / 100  # 銭, a hundredth of a yen
     return change
 
 
@@ -347,6 +425,8 @@ def _plausible(match: re.Match[str], groups: Groups, figure: dict[str, Any], tex
         return _plausible_with_unit(groups)
     if groups["approx_pre"] and numeral[0] not in BARE_UNITS:
         return _plausible_bare(numeral)
+    if _model_number(text, start):
+        return False
     if groups["per_pre"] or groups["approx_post"] or groups["approx_mid"]:
         return True
     before = text[start - 1] if start > 0 else ""
@@ -356,6 +436,16 @@ def _plausible(match: re.Match[str], groups: Groups, figure: dict[str, Any], tex
     if before in ("(", "（") and after in (")", "）") and len(numeral) <= 2:
         return False
     return _plausible_bare(numeral)
+
+
+def _model_number(text: str, start: int) -> bool:
+    """iPhone 15, Windows 11, COVID 19: a bare number after a Latin word names a model."""
+    return (
+        start > 1
+        and text[start - 1] == " "
+        and text[start - 2].isascii()
+        and text[start - 2].isalpha()
+    )
 
 
 def _inside_code(text: str, start: int, end: int) -> bool:

@@ -29,6 +29,8 @@ class Tables:
     approx_after: dict[str, str]
     not_numbers: frozenset[str]
     approx_not_after: dict[str, str]  # 約 is not an approximation in 條約
+    currency_names: dict[str, str]  # surface -> ISO code, for names that stand alone: 人民幣
+    money_verbs: frozenset[str]  # 花了三塊: a bare 塊 after these is money, not a piece
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -48,11 +50,14 @@ def tables() -> Tables:
     for word, canonical, kind in _rows("units.tsv"):
         units[word] = UnitWord(word, kind, canonical)
     currency_before: dict[str, str] = {}
-    for word, code, position in _rows("currencies.tsv"):
+    currency_names: dict[str, str] = {}
+    for word, code, position, *flags in _rows("currencies.tsv"):
         if position in ("after", "both"):
             units[word] = UnitWord(word, "currency", code)
         if position in ("before", "both"):
             currency_before[word] = code
+        if "name" in flags:
+            currency_names[word] = code
     for word, unit, divisor in _rows("percents.tsv"):
         units[word] = UnitWord(word, "percent", unit, divisor=int(divisor))
     approx_rows = _rows("approx.tsv")
@@ -60,7 +65,17 @@ def tables() -> Tables:
     approx_after = {row[0]: row[2] for row in approx_rows if row[1] == "after"}
     not_after = {row[0]: row[3] for row in approx_rows if len(row) > 3}
     not_numbers = frozenset(row[0] for row in _rows("not_numbers.txt"))
-    return Tables(units, currency_before, approx_before, approx_after, not_numbers, not_after)
+    money_verbs = frozenset(row[0] for row in _rows("money_verbs.txt"))
+    return Tables(
+        units,
+        currency_before,
+        approx_before,
+        approx_after,
+        not_numbers,
+        not_after,
+        currency_names,
+        money_verbs,
+    )
 
 
 def alternation(words: object) -> str:
@@ -137,7 +152,7 @@ def figure_regex() -> re.Pattern[str]:
         (?P<ordinal>第)?
         (?:(?P<cur_pre>{currency_before})(?:\x20(?=[0-9]))?)?
         (?P<pct_pre>[百千萬万億亿佰仟]+分之)?
-        (?P<sign>[負负\-−])?
+        (?P<sign>零下|[負负\-−])?
         (?P<num>{value})
         (?:
             (?P<range_sep>{alternation(RANGE_SEPARATORS)}|(?<=[{cn_digits}])、(?=[{cn_digits}]))
@@ -151,11 +166,18 @@ def figure_regex() -> re.Pattern[str]:
         (?:(?<=[元圓块塊])(?P<jiao>[0-9{CN_TAIL_DIGITS}])[角毛])?
         (?:(?<=[元圓块塊角毛])(?P<fen>[0-9{CN_TAIL_DIGITS}])分(?!之|[鐘钟]))?
         (?:(?<=美元)又?(?P<cent>[0-9]{{1,2}}|[{CN_TAIL_DIGITS}十]{{1,3}})美分)?
+        (?:(?<=日[元圓圆]|.円)(?P<sen>[0-9]{{1,2}}|[{CN_TAIL_DIGITS}十]{{1,3}})(?:日本)?[銭錢钱])?
         (?P<between>{alternation(BETWEEN_WORDS)})?
         (?P<approx_post>{alternation(table.approx_after)})?
         (?P<per_post>/(?:{per_words}))?
     """
     return re.compile(pattern, re.VERBOSE)
+
+
+@cache
+def currency_name_regex() -> re.Pattern[str]:
+    """A currency named with no amount (人民幣兌美元); not 歐元 in 歐元區."""
+    return re.compile(rf"(?:{alternation(tables().currency_names)})(?![區区])")
 
 
 URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+")
