@@ -207,6 +207,7 @@ def test_rates_ordinals_durations_simplified(sentence: str, expected: dict[str, 
         "十分重要。",
         "網址 https://example.com/a?q=30%25 查詢",
         "採用5G技術。",
+        "第一夫人出席，第三方機構也在第一時間回應。",
     ],
 )
 def test_not_figures(sentence: str) -> None:
@@ -423,6 +424,7 @@ def test_figures_eval_value_keys() -> None:
         ("增長了萬分之肆。", [], [("萬分之肆", "PERCENT")]),
         ("二次大戰結束。", [("二次大戰", "EVENT")], []),
         ("第一銀行今天開會。", [("第一銀行", "ORG")], []),
+        ("第一金控宣布合作。", [("第一金控", "ORG")], []),
     ],
 )
 def test_figures_and_entities_never_overlap(

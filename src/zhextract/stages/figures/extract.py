@@ -417,6 +417,8 @@ def _plausible(match: re.Match[str], groups: Groups, figure: dict[str, Any], tex
     if _inside_code(text, sign_start, number_end) or _arithmetic(text, start, number_end):
         return False
     numeral = groups["num"]
+    if groups["ordinal"] and text.startswith(tables().not_ordinals, match.start("ordinal")):
+        return False
     if groups["pct_pre"]:
         return True
     if numeral[0] in BARE_UNITS and not groups["approx_pre"]:

@@ -28,6 +28,7 @@ class Tables:
     approx_before: dict[str, str]  # word -> "near" / "about" / "over" / "under"
     approx_after: dict[str, str]
     not_numbers: frozenset[str]
+    not_ordinals: tuple[str, ...]  # 第一夫人, 第三方: not ordinal figures
     approx_not_after: dict[str, str]  # 約 is not an approximation in 條約
     currency_names: dict[str, str]  # surface -> ISO code, for names that stand alone: 人民幣
     money_verbs: frozenset[str]  # 花了三塊: a bare 塊 after these is money, not a piece
@@ -65,6 +66,7 @@ def tables() -> Tables:
     approx_after = {row[0]: row[2] for row in approx_rows if row[1] == "after"}
     not_after = {row[0]: row[3] for row in approx_rows if len(row) > 3}
     not_numbers = frozenset(row[0] for row in _rows("not_numbers.txt"))
+    not_ordinals = tuple(row[0] for row in _rows("not_ordinals.txt"))
     money_verbs = frozenset(row[0] for row in _rows("money_verbs.txt"))
     return Tables(
         units,
@@ -72,6 +74,7 @@ def tables() -> Tables:
         approx_before,
         approx_after,
         not_numbers,
+        not_ordinals,
         not_after,
         currency_names,
         money_verbs,
