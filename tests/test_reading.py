@@ -52,6 +52,26 @@ def test_utf8_bom_is_dropped() -> None:
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read_when_it_has_ascii_characters(codec: str) -> None:
+    data = "總統府發布新聞稿。\n第2段".encode(codec)
+    text, source = read_bytes(data, None)
+    assert (text, source.encoding) == ("總統府發布新聞稿。\n第2段", codec)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
+        "總統府".encode("utf-16-le") + b"\x00",  # odd length
+        bytes(range(256)) * 4,
+    ],
+)
+def test_bytes_with_nuls_that_are_not_utf16_text_are_binary(data: bytes) -> None:
+    with pytest.raises(BinaryDocumentError):
+        read_bytes(data, None)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_with_bom(codec: str) -> None:
     mark = codecs.BOM_UTF16_LE if codec.endswith("le") else codecs.BOM_UTF16_BE
     data = mark + "總統府發布新聞稿。\nABC 123".encode(codec)

@@ -5,7 +5,8 @@ reduced to its main text by trafilatura (navigation, footers and other boilerpla
 one line per title or paragraph; a PDF (.pdf) gives its text layer through pypdf, pages
 joined with newlines (the normalize stage repairs the line layout).
 
-Encodings: byte-order marks decide first; then strict UTF-8; then charset-normalizer, asked about
+Encodings: byte-order marks decide first; bytes with NULs are UTF-16 without a BOM when
+they decode to text, else binary; then strict UTF-8; then charset-normalizer, asked about
 the Chinese legacy encodings (Big5/CP950/GB18030) before anything else, because a
 general guess on short Big5 or GB text can land on UTF-16 without a BOM, Shift-JIS or
 Korean, all of which also decode it.
@@ -39,6 +40,10 @@ PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 # writes a form feed at every page end).
 BINARY_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 MAX_CONTROL_SHARE = 0.1
+# Characters of plausible Chinese text: whitespace, ASCII, CJK punctuation and ideographs,
+# full-width forms. UTF-16 read from binary bytes gives mostly other characters.
+TEXT_LIKE = re.compile("[\t\n\r\x20-\x7e\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2010-\u206f]")
+MIN_TEXT_LIKE_SHARE = 0.95
 # An HTML page's declared charset, looked for near the top as browsers do.
 META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 CHARSET_SCAN_BYTES = 4096
@@ -228,13 +233,31 @@ def _decode(data: bytes) -> tuple[str, str]:
         if data.startswith(mark):
             return _strict_decode(data, encoding), encoding
     if b"\x00" in data:
-        raise BinaryDocumentError("contains NUL bytes")
+        return _utf16_without_bom(data)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     encoding = detect_encoding(data)
     return _strict_decode(data, encoding), encoding
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str]:
+    """UTF-16 text without a BOM: its ASCII characters (line breaks, digits) put NUL bytes
+    on one side of each pair, the odd side for little-endian. Anything else with NUL bytes
+    is binary."""
+    odd_nuls = data[1::2].count(0)
+    even_nuls = data[0::2].count(0)
+    encoding = "utf-16-le" if odd_nuls > even_nuls else "utf-16-be"
+    if len(data) % 2 == 0:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            text = ""
+        text_like = len(TEXT_LIKE.findall(text))
+        if text and "\x00" not in text and text_like >= MIN_TEXT_LIKE_SHARE * len(text):
+            return text, encoding
+    raise BinaryDocumentError("contains NUL bytes")
 
 
 def _strict_decode(data: bytes, encoding: str) -> str:
