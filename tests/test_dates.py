@@ -62,6 +62,15 @@ def test_year_in_parentheses_and_implied_years() -> None:
     assert dates_of("今（2024）年5月", doc_date=None) == [("今（2024）年5月", "2024-05")]
 
 
+def test_next_and_last_year_in_parentheses_are_read_and_set_the_current_year() -> None:
+    text = "明(2026)年度預算比去(2024)年多，今年再議。"
+    assert dates_of(text, doc_date=None) == [
+        ("明(2026)年度", "2026"),
+        ("去(2024)年", "2024"),
+        ("今年", "2025"),
+    ]
+
+
 def test_month_day_takes_the_year_of_doc_date_when_nothing_precedes() -> None:
     assert dates_of("5月1日上路") == [("5月1日", "2025-05-01")]
     assert dates_of("8日出發") == [("8日", "2025-03-08")]

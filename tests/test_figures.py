@@ -208,6 +208,7 @@ def test_rates_ordinals_durations_simplified(sentence: str, expected: dict[str, 
         "網址 https://example.com/a?q=30%25 查詢",
         "採用5G技術。",
         "第一夫人出席，第三方機構也在第一時間回應。",
+        "電子零組件與零件出口。",
     ],
 )
 def test_not_figures(sentence: str) -> None:

@@ -94,7 +94,7 @@ def date_regex() -> re.Pattern[str]:
         | (?:
             (?:
               (?P<roc>民國|民国)(?P<rocy>[0-9]{{1,3}}|[{CN_SMALL}百]{{1,5}})年度?
-            | 今[(（](?P<py>[0-9]{{4}})[)）]年
+            | [今明去][(（](?P<py>[0-9]{{4}})[)）]年度?
             | (?<![0-9])(?P<y>(?:1[5-9]|2[01])[0-9]{{2}}|[{CN_DIGIT}]{{4}})年度?
             | (?<![0-9])(?P<zy>0[0-9]|[零〇○][〇零○一二三四五六七八九])年(?!代)
             | (?<![0-9])(?P<fy>[0-9]{{2,3}}(?=年度)|[0-9]{{3}}(?=年[0-9]{{1,2}}月))年度?
@@ -131,7 +131,9 @@ class _Context:
     current_year: int | None = None  # what 今年 is, where the text says so: 今(2025)年
 
 
-CURRENT_YEAR_STATED = re.compile(r"今[(（]([0-9]{4})[)）]年")
+# 今(2025)年, 明(2026)年度, 去(2024)年: the text says which year is the current one.
+CURRENT_YEAR_STATED = re.compile(r"([今明去])[(（]([0-9]{4})[)）]年")
+STATED_YEAR_OFFSET = {"今": 0, "明": 1, "去": -1}
 
 
 def find_dates(
@@ -140,10 +142,10 @@ def find_dates(
     doc_date: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """Date spans of `text`, resolved in reading order."""
-    stated_year = CURRENT_YEAR_STATED.search(text)
+    stated = CURRENT_YEAR_STATED.search(text)
     context = _Context(
         reference=doc_date or stated_date(text),
-        current_year=int(stated_year.group(1)) if stated_year else None,
+        current_year=int(stated.group(2)) - STATED_YEAR_OFFSET[stated.group(1)] if stated else None,
     )
     found = []
     for match in date_regex().finditer(text):

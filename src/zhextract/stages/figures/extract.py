@@ -41,6 +41,7 @@ ENUMERATOR_AFTER = ("、", ".", "．")
 BARE_UNITS = "百千萬万億亿兆"
 VAGUE_LEADS = "上幾几數数"
 LIANG = "兩两"
+LONE_NOT_COUNTS = ("一", "零", "〇")
 NUMERAL_CHARS = numeral_chars()
 FRACTION_UNITS = {100: "%", 1000: "‰", 10000: "‱"}
 # 打對折 is 五折; 半成 is half of 一成; 半折 (half price) is 五折.
@@ -478,8 +479,9 @@ def _arithmetic(text: str, start: int, end: int) -> bool:
 
 
 def _plausible_with_unit(groups: Groups) -> bool:
-    """A lone 一 with a classifier is an article (一項, 一個), not a count."""
-    if groups["num"] != "一" or groups["ordinal"] or groups["approx_pre"]:
+    """A lone 一 with a classifier is an article (一項, 一個), not a count; a lone 零 with
+    one starts a word (零組件, 零件)."""
+    if groups["num"] not in LONE_NOT_COUNTS or groups["ordinal"] or groups["approx_pre"]:
         return True
     unit_word = tables().units.get(groups["unit"] or "")
     kinds = ("currency", "measure", "percent", "time")
