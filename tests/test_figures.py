@@ -280,6 +280,15 @@ def test_a_range_of_unlike_figures_stays_two_figures() -> None:
     assert texts == [("5人", "人"), ("10年", "年")]
 
 
+def test_with_no_noun_after_it_a_count_names_the_noun_before_it() -> None:
+    doc = run("偵獲共機27架、美國9艘，出動戰機5架次。")
+    counted = [(f["text"], f["unit"], f["counted"]) for f in doc.figures]
+    assert counted == [("27架", "架", "共機"), ("9艘", "艘", None), ("5架次", "架次", "戰機")]
+    doc = run("公務船2艘，合計超過1,000架次，其中17架次逾越中線。")
+    counted = [(f["text"], f["counted"]) for f in doc.figures]
+    assert counted == [("2艘", "公務船"), ("超過1,000架次", None), ("17架次", None)]
+
+
 def test_below_zero_is_negative() -> None:
     check("氣溫零下5度", fig("零下5度", "QUANTITY", D(-5), "度"))
 

@@ -31,6 +31,7 @@ Groups = dict[str, Any]
 Value = Decimal | list[Decimal]
 NOUN_TAGS = ("n", "vn", "eng", "j", "nz", "nt", "ns", "ng", "l")
 MODIFIER_TAGS = ("v", "vn", "b", "a")
+COMMON_NOUN_TAGS = ("n", "ng")  # 美國27架 does not count 美國, nor 合計 (vn) in 合計27架
 RATE_CLASSIFIERS = ("次", "回", "趟", "遍")
 PIECE_OR_YUAN = ("塊", "块")  # 三塊蛋糕 counts pieces; 花了三塊 is money
 MONEY_VERB_REACH = 4  # characters before the amount searched for 花, 付, 賣 ...
@@ -82,6 +83,7 @@ def find_figures(
         for index, (char, flag) in enumerate(zip(text, taken))
     )
     token_starts = {start: index for index, (start, _, _) in enumerate(tokens)}
+    token_ends = {end: index for index, (_, end, _) in enumerate(tokens)}
     found: list[dict[str, Any]] = []
     for whole_match in figure_regex().finditer(masked):
         read = _read_or_shorten(whole_match, masked, settings)
@@ -91,7 +93,10 @@ def find_figures(
         if not _plausible(match, groups, figure, text):
             continue
         if _countable(figure, groups):
-            figure["counted"] = _counted(figure["end"], text, tokens, token_starts)
+            if not _counted_only_before(groups):
+                figure["counted"] = _counted(figure["end"], text, tokens, token_starts)
+            if figure["counted"] is None and figure["label"] == "QUANTITY":
+                figure["counted"] = _counted_before(figure["start"], text, tokens, token_ends)
         if groups["rank"] and figure["counted"] is None:
             continue  # 三大 only counts when a noun follows: 三大軟體公司
         if _pieces_are_money(figure, text):
@@ -521,6 +526,34 @@ def _counted(
     # Keep the head noun with one modifier: 海警局巡邏船 counts 巡邏船.
     head = run if run[-1][1] - run[0][0] <= HEAD_NOUN_CHARS else run[-2:]
     return "".join(text[head[0][0] : head[-1][1]].split())
+
+
+def _counted_only_before(groups: Groups) -> bool:
+    unit_word = tables().units.get(groups["unit"] or "")
+    return unit_word is not None and unit_word.counted_before
+
+
+def _counted_before(
+    start: int, text: str, tokens: Sequence[Token], token_ends: dict[int, int]
+) -> str | None:
+    """共機27架, 公務船2艘: with no noun after it, a count names the nouns just before it."""
+    index = token_ends.get(start)
+    first = start
+    while index is not None and index >= 0:
+        token = tokens[index]
+        adjacent = token[1] == first and start - token[0] <= HEAD_NOUN_CHARS
+        if not adjacent or not _plain_noun(token, text):
+            break
+        first, index = token[0], index - 1
+    return text[first:start] if first < start else None
+
+
+def _plain_noun(token: Token, text: str) -> bool:
+    """A common noun, or an unknown Chinese word (jieba tags those x)."""
+    word, pos = text[token[0] : token[1]], token[2]
+    if pos == "x":
+        return len(word) >= 2 and all("\u4e00" <= char <= "\u9fff" for char in word)
+    return pos in COMMON_NOUN_TAGS and _is_noun(token, text)
 
 
 def _noun_run(tokens: Sequence[Token], index: int, text: str) -> list[Token]:

@@ -19,6 +19,7 @@ class UnitWord:
     unit: str  # ISO code, canonical unit or the classifier itself
     divisor: int = 1  # percents: value = number / divisor
     self_counting: bool = False  # classifiers such as 人, 國: no noun follows
+    counted_before: bool = False  # 架次: the counted noun comes before (戰機27架次)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,13 @@ def tables() -> Tables:
     for word, *_ in _rows("ordinal_units.txt"):
         units[word] = UnitWord(word, "ordinal", word)
     for word, *flags in _rows("classifiers.tsv"):
-        units[word] = UnitWord(word, "classifier", word, self_counting="self" in flags)
+        units[word] = UnitWord(
+            word,
+            "classifier",
+            word,
+            self_counting="self" in flags,
+            counted_before="before" in flags,
+        )
     for word, canonical, kind in _rows("units.tsv"):
         units[word] = UnitWord(word, kind, canonical)
     currency_before: dict[str, str] = {}
