@@ -1,6 +1,7 @@
 """Name lists (gazetteers) and the word lists the patterns use, loaded once per process.
 
-Each `data/gazetteer/LABEL.txt` holds one entity per line; tab-separated names on the
+Each `data/gazetteer/LABEL.txt` (or `LABEL.topic.txt`) holds one entity per line;
+tab-separated names on the
 same line are alternative forms (Taiwan usage first). Every name is also registered
 with 臺 and 台 swapped, since both spellings are in common use.
 """
@@ -85,7 +86,7 @@ def gazetteer() -> Gazetteer:
     for entry in sorted(folder.iterdir(), key=lambda item: item.name):
         if not entry.name.endswith(".txt"):
             continue
-        label = entry.name.removesuffix(".txt")
+        label = entry.name.split(".")[0]  # GPE.txt and GPE.cities.txt both hold GPE names
         for line in read_lines(f"gazetteer/{entry.name}"):
             for name in line.split("\t"):
                 _add_name(names, name.strip(), label)
