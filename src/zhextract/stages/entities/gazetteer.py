@@ -1,9 +1,8 @@
 """Name lists (gazetteers) and the word lists the patterns use, loaded once per process.
 
 Each `data/gazetteer/LABEL.txt` (or `LABEL.topic.txt`) holds one entity per line;
-tab-separated names on the
-same line are alternative forms (Taiwan usage first). Every name is also registered
-with 臺 and 台 swapped, since both spellings are in common use.
+tab-separated names on the same line are alternative forms (Taiwan usage first). Every
+name is also registered with 臺 and 台 swapped, since both spellings are in common use.
 """
 
 from __future__ import annotations
