@@ -197,6 +197,18 @@ def test_a_bounding_word_after_a_date_is_its_mod(text: str, expected: tuple[str,
     assert [(d["text"], d["value"], d.get("mod")) for d in record["dates"]] == [expected]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025年3月12日（三）上午10時開會", [("2025年3月12日（三）上午10時", "2025-03-12T10:00")]),
+        ("3月12日(星期三)記者會", [("3月12日(星期三)", "2025-03-12")]),
+        ("10月12日，星期日", [("10月12日，星期日", "2025-10-12")]),
+    ],
+)
+def test_a_weekday_after_a_date_joins_it(text: str, expected: list[tuple[str, str]]) -> None:
+    assert dates_of(text) == expected
+
+
 def test_a_word_starting_with_qi_is_not_a_mod() -> None:
     assert dates_of("2025年起訴三人") == [("2025年", "2025")]
 

@@ -106,6 +106,7 @@ def date_regex() -> re.Pattern[str]:
         | (?P<rel>{_alternation(relative_others)})(?:(?P<rd>{day})[日號号])?
         | (?<![0-9月{CN_SMALL}])(?P<bd>3[01]|[12][0-9]|0?[1-9]|{CN_DAY_NUMBER})日(?![內内間间後后前以起遊游元圓圆幣币])
         )
+        (?P<weekday>(?<=[日號号])(?:[，,]?\x20?[(（]?(?:星期|週|周|禮拜|礼拜)[一二三四五六日天][)）]?|[(（][一二三四五六日][)）]))?
         (?P<time>{time})?
         (?P<mod>{_alternation(list(date_words("mod")))}(?![訴诉草飛飞火義义碼码跑點点身來来源因床]))?
     """
