@@ -411,6 +411,16 @@ def test_show_plain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "Dates: none" in out
 
 
+def test_show_lists_a_dates_bound(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "in.txt"
+    source.write_text("自2018年以來，出口成長。", encoding="utf-8")
+    assert run_cli(capsys, "run", source, "-o", tmp_path / "out")[0] == 0
+    code, out, _ = run_cli(capsys, "show", tmp_path / "out" / "in.json")
+    assert code == 0
+    date_rows = [line.split() for line in out.splitlines() if line.startswith("2018年以來")]
+    assert date_rows == [["2018年以來", "2018", "since"]]
+
+
 def test_show_colour(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = marked_record(tmp_path, capsys)
     code, out, _ = run_cli(capsys, "show", path, "--color")

@@ -204,8 +204,8 @@ def test_entity_and_figure_tables(page: Page) -> None:
     ]
     assert ["臺北市政府", "ORG", "2", "1"] in page.rows["all-entities"]
     assert page.rows["dates"] == [
-        ["Text", "Value", "Reason"],
-        ["明年三月", "", "relative date, no doc_date"],
+        ["Text", "Value", "Bound", "Reason"],
+        ["明年三月", "", "", "relative date, no doc_date"],
     ]
 
 

@@ -227,7 +227,7 @@ def figure_rows(record: dict[str, Any]) -> list[str]:
 def date_rows(record: dict[str, Any]) -> list[str]:
     return [
         f"<tr><td>{h(item.get('text', ''))}</td><td>{h(item.get('value') or '')}</td>"
-        f"<td>{h(item.get('reason') or '')}</td></tr>"
+        f"<td>{h(item.get('mod') or '')}</td><td>{h(item.get('reason') or '')}</td></tr>"
         for item in record.get("dates") or []
     ]
 
@@ -251,7 +251,7 @@ def doc_section(doc: RenderedDoc) -> str:
         + table(
             "Figures", "figures", ["Text", "Label", "Value", "Unit", "Counted"], figure_rows(record)
         )
-        + table("Dates", "dates", ["Text", "Value", "Reason"], date_rows(record))
+        + table("Dates", "dates", ["Text", "Value", "Bound", "Reason"], date_rows(record))
         + "</article>"
     )
 

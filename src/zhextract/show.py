@@ -23,7 +23,7 @@ DIM = "\x1b[2m"
 # 256-colour foregrounds with well separated hues, readable on dark and light backgrounds.
 PALETTE = (33, 202, 34, 163, 172, 37, 127, 166, 28, 61, 130, 24, 160, 99, 64, 31, 131)
 FIGURE_COLUMNS = ("text", "label", "value", "unit", "counted", "approx", "per")
-DATE_COLUMNS = ("text", "value", "reason")
+DATE_COLUMNS = ("text", "value", "mod", "reason")
 REQUIRED_FIGURE_COLUMNS = 6  # "per" is shown only when some figure has one
 
 
