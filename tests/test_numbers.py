@@ -75,6 +75,9 @@ from zhextract.stages.figures.numbers import FRACTION_DIGITS
         ("1/4", Decimal("0.25")),
         ("2又二分之一", Decimal("2.5")),
         ("15k", 15_000),
+        ("-2.5 M", -2_500_000),
+        ("半百", 50),
+        ("半萬", 5_000),
         # digit-by-digit with the Taiwanese print decimal point
         ("一六‧四", Decimal("16.4")),
         ("○‧六七", Decimal("0.67")),

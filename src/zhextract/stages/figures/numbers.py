@@ -24,6 +24,8 @@ NEGATIVE_SIGNS = ("負", "负", "-", "−", "－", "﹣", "–")
 POSITIVE_SIGNS = ("正", "+", "＋")
 POINTS = ("點", "点", ".", "‧", "·")
 FRACTION_MARK = "分之"
+HALF = "半"
+LATIN_MAGNITUDES = {"k": 1000, "K": 1000, "M": 1_000_000}  # lower-case m is metres
 MIXED_FRACTION_MARK = "又"
 # 十多萬, 一百零幾萬: an approximation inside a numeral; the value is its lower bound.
 INFIX_APPROX = re.compile(r"(?<=[十百千拾佰仟0-9零〇])[多余餘幾几](?=[萬万億亿兆千百])")
@@ -122,8 +124,10 @@ def _parse_unsigned(text: str) -> Decimal:
     power = POWER.fullmatch(text)
     if power:
         return _parse_power(power)
-    if text[-1] in "kK" and ARABIC.fullmatch(text[:-1]):
-        return _integral(Decimal(text[:-1]) * 1000)  # 15k
+    if text[-1] in LATIN_MAGNITUDES and ARABIC.fullmatch(text[:-1]):
+        return _integral(Decimal(text[:-1]) * LATIN_MAGNITUDES[text[-1]])  # 15k, 2.5M
+    if text[0] == HALF and len(text) == 2 and text[1] in numeral_chars("small", "big"):
+        return _integral(Decimal(numeral_table()[text[1]].value) / 2)  # 半百 is 50
     scientific = SCIENTIFIC.fullmatch(text)
     if scientific:
         return _parse_scientific(scientific)
