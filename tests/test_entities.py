@@ -236,6 +236,23 @@ def test_proper_word_after_a_city_is_a_place_in_it() -> None:
     ]
 
 
+def test_a_place_word_followed_by_a_noun_is_not_a_place_in_the_city() -> None:
+    text = "宜蘭市大福主義"
+    found = find_entities(text, [(0, 3, "ns"), (3, 5, "nr"), (5, 7, "n")])
+    assert [(text[item.start : item.end], item.label) for item in found] == [("宜蘭市", "GPE")]
+
+
+def test_a_district_after_its_city_makes_one_address() -> None:
+    text = "住在臺北市信義區，不在臺北市各區。"
+    tokens = [(0, 2, "v"), (2, 5, "ns"), (5, 7, "n"), (7, 8, "n"), (8, 9, "x")]
+    tokens += [(9, 11, "d"), (11, 14, "ns"), (14, 15, "r"), (15, 16, "n"), (16, 17, "x")]
+    found = find_entities(text, tokens)
+    assert [(text[item.start : item.end], item.label) for item in found] == [
+        ("臺北市信義區", "GPE"),
+        ("臺北市", "GPE"),
+    ]
+
+
 def test_works_without_words() -> None:
     text = "美國總統川普與南韓總統會晤"
     found = find_entities(text)

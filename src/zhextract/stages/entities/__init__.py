@@ -18,6 +18,7 @@ from ...registry import Stage, register_stage
 from .gazetteer import TITLE_LABEL, gazetteer
 from .model import model_candidates
 from .patterns import (
+    ADMINISTRATIVE_ENDS,
     Candidate,
     TextView,
     acronym_candidates,
@@ -49,6 +50,7 @@ LABELS = (
 )
 # Labels whose names join a following organization name into one (中國 + 外交部).
 JOINS_ORGANIZATION = ("GPE", "ORG")
+LOWER_UNIT_ENDS = "市縣區鎮鄉村里"  # 四川省資陽市, 臺北市信義區: one address
 
 
 def find_entities(
@@ -75,6 +77,7 @@ def find_entities(
     chosen = select(model_candidates(text, list(predictions), names), chosen)
     chosen = select(jieba_candidates(view) + acronym_candidates(view), chosen)
     chosen = join_organizations([item for item in chosen if item.label != TITLE_LABEL])
+    chosen = join_places(text, chosen)
     chosen += latin_glosses(text, chosen)
     chosen += repeated_mentions(text, chosen)
     return unify_labels(text, chosen)
@@ -110,6 +113,25 @@ def join_organizations(chosen: list[Candidate]) -> list[Candidate]:
         )
         if joins and previous is not None:
             result[-1] = Candidate(previous.start, item.end, "ORG", "pattern")
+        else:
+            result.append(item)
+    return result
+
+
+def join_places(text: str, chosen: list[Candidate]) -> list[Candidate]:
+    """臺北市 + 信義區, 四川省 + 資陽市 + 雁江區 → one GPE: an address from city down."""
+    result: list[Candidate] = []
+    for item in sorted(chosen):
+        previous = result[-1] if result else None
+        joins = (
+            previous is not None
+            and previous.end == item.start
+            and previous.label == item.label == "GPE"
+            and text[previous.end - 1] in ADMINISTRATIVE_ENDS
+            and text[item.end - 1] in LOWER_UNIT_ENDS
+        )
+        if joins and previous is not None:
+            result[-1] = Candidate(previous.start, item.end, "GPE", "pattern")
         else:
             result.append(item)
     return result

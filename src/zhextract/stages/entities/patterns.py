@@ -26,6 +26,8 @@ LATIN_GLOSS = re.compile(r"[(（]\s*([A-Za-z][A-Za-z0-9 .,'’&\-]*[A-Za-z0-9.])
 CLAUSE_CHARS = frozenset("的了著是在把被我你他她這那嗎呢吧")
 CLOSING_QUOTES = "」』”"
 ADMINISTRATIVE_ENDS = "市縣州省區鎮鄉郡都府"
+DISTRICT_ENDS = "區鄉鎮村里"  # units below a city: 臺北市信義區, 碑記鎮
+NAME_OF_DISTRICT_POS = ("n", "ns", "nr", "nz")
 MAX_TITLE = 4
 MAX_GUESSED_NAME = 4
 
@@ -428,18 +430,50 @@ def dotted_name_candidates(view: TextView) -> list[Candidate]:
 
 
 def subdivision_candidates(view: TextView, chosen: list[Candidate]) -> list[Candidate]:
-    """名護市邊野古: a proper-noun word right after a city or county is a place in it."""
+    """名護市邊野古, 臺北市信義區: a place word, or a name and a district ending, right after
+    a city or county is a place in it (愛國 in 自治區愛國主義 is not: a noun follows it)."""
     found = []
     for item in chosen:
         if item.label != "GPE" or view.text[item.end - 1] not in ADMINISTRATIVE_ENDS:
             continue
         if item.end not in view.starts or item.end >= len(view.text):
             continue
-        token = view.tokens[view.token_at[item.end]]
-        word = view.text[token[0] : token[1]]
-        if 2 <= len(word) <= 4 and all(map(is_cjk, word)) and token[2].startswith(PROPER_POS):
-            found.append(Candidate(token[0], token[1], "GPE", "pattern"))
+        index = view.token_at[item.end]
+        district_end = _district_end(view, index)
+        if district_end is not None:
+            found.append(Candidate(item.end, district_end, "GPE", "pattern"))
+        elif _place_word(view, index) and not _noun_follows(view, index):
+            start, end, _ = view.tokens[index]
+            found.append(Candidate(start, end, "GPE", "pattern"))
     return found
+
+
+def _place_word(view: TextView, index: int) -> bool:
+    start, end, pos = view.tokens[index]
+    word = view.text[start:end]
+    return 2 <= len(word) <= 4 and all(map(is_cjk, word)) and pos.startswith(PROPER_POS)
+
+
+def _district_end(view: TextView, index: int) -> int | None:
+    """信義 + 區, 中正區: a name word (not 各, 全, 東) ending in or followed by 區, 鄉, 鎮."""
+    start, end, pos = view.tokens[index]
+    word = view.text[start:end]
+    if not all(map(is_cjk, word)) or not pos.startswith(NAME_OF_DISTRICT_POS):
+        return None
+    if len(word) >= 3 and word[-1] in DISTRICT_ENDS:
+        return end
+    after = view.tokens[index + 1] if index + 1 < len(view.tokens) else None
+    short_name = 2 <= len(word) <= 3 and after is not None and after[0] == end
+    if short_name and after is not None and view.text[after[0] : after[1]] in DISTRICT_ENDS:
+        return after[1]
+    return None
+
+
+def _noun_follows(view: TextView, index: int) -> bool:
+    if index + 1 >= len(view.tokens):
+        return False
+    after = view.tokens[index + 1]
+    return after[0] == view.tokens[index][1] and after[2].startswith(("n", "vn"))
 
 
 def jieba_candidates(view: TextView) -> list[Candidate]:
