@@ -323,6 +323,41 @@ def test_killed_run_resumes_to_identical_outputs(tmp_path: Path) -> None:
     assert (summary["skipped"], summary["ok"]) == (len(left), len(clean) - len(left))
 
 
+def test_killed_jsonl_run_keeps_its_finished_records_and_resumes(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    for number in range(30):
+        (source / f"doc{number:02d}.txt").write_text(long_document(number), encoding="utf-8")
+    args = ["run", "in", "--date", "2025-04-01", "--format", "jsonl"]
+    assert run_module(*args, "-o", "clean", cwd=tmp_path).returncode == 0
+    clean = (tmp_path / "clean" / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    assert not (tmp_path / "clean" / "records.jsonl.partial").exists()
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "zhextract", *args, "-o", "killed"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    journal = tmp_path / "killed" / "records.jsonl.partial"
+    deadline = time.monotonic() + 60
+    while not (journal.exists() and journal.read_bytes().count(b"\n") >= 1):
+        assert process.poll() is None, "the run ended before writing a record"
+        assert time.monotonic() < deadline, "no record journalled within 60 s"
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    kept = journal.read_text(encoding="utf-8").split("\n")[:-1]  # whole lines only
+    assert 0 < len(kept) < len(clean), "the kill should land mid-run"
+    assert kept == clean[: len(kept)]
+
+    resumed = run_module(*args, "-o", "killed", "--resume", cwd=tmp_path)
+    assert resumed.returncode == 0
+    assert (tmp_path / "killed" / "records.jsonl").read_text(encoding="utf-8").splitlines() == clean
+    assert not journal.exists()
+    assert read_summary(tmp_path / "killed")["skipped"] == len(kept)
+
+
 def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
     source = tmp_path / "in"
     source.mkdir()

@@ -7,8 +7,9 @@ given by name goes to the top; a pattern's matches are relative to the pattern's
 leading folders; standard input becomes `stdin.json`), with `.json` in place of its
 suffix. Names that would clash, including with the summary `run.json`, keep their suffix
 and gain a hash of the input path instead. With the jsonl format all records go, one
-per line in input order, to `records.jsonl`. A bad file becomes a failure entry and the
-batch goes on.
+per line in input order, to `records.jsonl`; while the run lasts, each new record line is
+also appended to `records.jsonl.partial`, so a killed jsonl run keeps what it finished. A bad
+file becomes a failure entry and the batch goes on.
 
 Every file is written atomically, so an interrupted run (even `kill -9`) leaves only
 whole files; `resume` then skips the documents whose record is already there for the
@@ -30,10 +31,11 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from .reading import (
     SUPPORTED_SUFFIXES,
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
 
 SUMMARY_NAME = "run.json"
 JSONL_NAME = "records.jsonl"
+JOURNAL_NAME = JSONL_NAME + ".partial"  # jsonl lines made so far by an unfinished run
 FORMATS = ("json", "jsonl")
 STDIN = "-"
 STDIN_DISPLAY = "<stdin>"
@@ -303,16 +306,32 @@ def run_batch(
     remove_stale_temporaries(settings.outdir)
     summary = Summary(pipeline_name, settings.doc_date_text, settings.output_format)
     previous = _previous_lines(settings)
-    for outcome in _outcomes(jobs, pipeline_name, settings, previous, workers):
-        summary.outcomes.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
+    with _journal(settings) as journal:
+        for outcome in _outcomes(jobs, pipeline_name, settings, previous, workers):
+            summary.outcomes.append(outcome)
+            if journal is not None and outcome.line is not None and not outcome.skipped:
+                journal.write(f"{outcome.line}\n")
+                journal.flush()
+            if on_outcome is not None:
+                on_outcome(outcome)
     if settings.output_format == "jsonl":
         lines = [outcome.line for outcome in summary.outcomes if outcome.line is not None]
         write_atomically(settings.outdir / JSONL_NAME, "".join(f"{line}\n" for line in lines))
+        (settings.outdir / JOURNAL_NAME).unlink(missing_ok=True)
     summary.seconds = time.perf_counter() - started
     write_atomically(settings.outdir / SUMMARY_NAME, _summary_text(summary))
     return summary
+
+
+@contextmanager
+def _journal(settings: Settings) -> Iterator[IO[str] | None]:
+    """The jsonl journal, opened for appending (kept on --resume, else started afresh)."""
+    if settings.output_format != "jsonl":
+        yield None
+        return
+    mode = "a" if settings.resume else "w"
+    with open(settings.outdir / JOURNAL_NAME, mode, encoding="utf-8") as journal:
+        yield journal
 
 
 def _summary_text(summary: Summary) -> str:
@@ -445,11 +464,19 @@ def _is_current(
 
 
 def _previous_lines(settings: Settings) -> dict[str | None, str]:
-    """For a jsonl resume: each record line of the existing records.jsonl by source path."""
+    """For a jsonl resume: each record line of the existing records.jsonl and of an
+    unfinished run's journal, by source path."""
     if not (settings.resume and settings.output_format == "jsonl"):
         return {}
+    lines: dict[str | None, str] = {}
+    for name in (JSONL_NAME, JOURNAL_NAME):  # the journal is newer
+        lines.update(_record_lines(settings.outdir / name))
+    return lines
+
+
+def _record_lines(path: Path) -> dict[str | None, str]:
     try:
-        text = (settings.outdir / JSONL_NAME).read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return {}
     lines: dict[str | None, str] = {}
