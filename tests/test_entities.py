@@ -99,6 +99,17 @@ def test_title_and_unknown_chinese_name() -> None:
     ]
 
 
+def test_name_written_before_its_title() -> None:
+    text = "喬治王子與王小明先生會面，他是總統。"
+    tokens = [(0, 2, "nrt"), (2, 4, "n"), (4, 5, "p"), (5, 8, "nr"), (8, 10, "n")]
+    tokens += [(10, 12, "v"), (12, 13, "x"), (13, 14, "r"), (14, 15, "v"), (15, 17, "n")]
+    found = find_entities(text, tokens)
+    assert [(text[item.start : item.end], item.label) for item in found] == [
+        ("喬治", "PERSON"),
+        ("王小明", "PERSON"),
+    ]
+
+
 def test_title_name_length_follows_jieba_before_a_function_word() -> None:
     assert entities("部長王小明和總理李大華說") == [("王小明", "PERSON"), ("李大華", "PERSON")]
     assert entities("司長李明和部長") == [("李明", "PERSON")]

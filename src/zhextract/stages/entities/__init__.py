@@ -27,6 +27,7 @@ from .patterns import (
     gazetteer_candidates,
     jieba_candidates,
     latin_gloss_spans,
+    name_before_title_candidates,
     pair_event_candidates,
     photo_credit_candidates,
     quoted_candidates,
@@ -67,6 +68,7 @@ def find_entities(
     strong = gazetteer_candidates(view, names)
     strong += quoted_candidates(view, names)
     strong += title_person_candidates(view, names)
+    strong += name_before_title_candidates(view)
     strong += pair_event_candidates(view)
     strong += photo_credit_candidates(view)
     strong += byline_candidates(view, paragraphs)

@@ -195,6 +195,24 @@ def title_person_candidates(view: TextView, names: Gazetteer) -> list[Candidate]
     return found
 
 
+def name_before_title_candidates(view: TextView) -> list[Candidate]:
+    """The name before a title: 賴清德總統, 喬治王子 (a word jieba tags as a person name,
+    or a transliteration, written right before the title)."""
+    after_words = titles() | word_set("titles_after.txt")
+    found = []
+    for title_start in sorted(view.starts):
+        if not any(view.text.startswith(word, title_start) for word in after_words):
+            continue
+        token = view.token_ending_at(title_start)
+        if token is None or not 2 <= token[1] - token[0] <= MAX_GUESSED_NAME:
+            continue
+        word = view.text[token[0] : token[1]]
+        foreign = all(char in transliteration_chars() for char in word)
+        if all(map(is_cjk, word)) and (token[2].startswith("nr") or foreign):
+            found.append(Candidate(token[0], token[1], "PERSON", "pattern"))
+    return found
+
+
 def _title_ends_at(text: str, end: int) -> bool:
     return any(text[end - length : end] in titles() for length in range(1, min(MAX_TITLE, end) + 1))
 
