@@ -146,6 +146,17 @@ def test_quoted_names_by_their_last_word() -> None:
     assert entities("他出席「亞洲和平研究中心」的「年度座談會」。") == [("亞洲和平研究中心", "ORG")]
 
 
+def test_organization_ending_reaches_back_over_nouns_to_a_proper_word() -> None:
+    text = "由信昌工程有限公司承建，這家公司很大。"
+    tokens = [(0, 1, "p"), (1, 3, "x"), (3, 5, "n"), (5, 7, "a"), (7, 9, "n"), (9, 11, "v")]
+    tokens += [(11, 12, "x"), (12, 13, "r"), (13, 14, "q"), (14, 16, "n"), (16, 17, "d")]
+    tokens += [(17, 18, "a"), (18, 19, "x")]
+    found = find_entities(text, tokens)
+    assert [(text[item.start : item.end], item.label) for item in found] == [
+        ("信昌工程有限公司", "ORG")
+    ]
+
+
 def test_org_suffix_needs_a_proper_head() -> None:
     text = "他畢業於高雄醫學大學，目前在世界三大軟體公司之一工作，該公司很大。"
     assert entities(text) == [("高雄醫學大學", "ORG")]

@@ -30,6 +30,8 @@ DISTRICT_ENDS = "區鄉鎮村里"  # units below a city: 臺北市信義區, 碑
 NAME_OF_DISTRICT_POS = ("n", "ns", "nr", "nz")
 MAX_TITLE = 4
 MAX_GUESSED_NAME = 4
+MAX_CHAIN_CHARS = 8  # 台灣半導體產業 + 協會: how far a name reaches before its ending
+CHAIN_POS = ("n", "x", "j", "eng", "vn", "l")  # n covers nr, ns, nt, nz
 
 
 class Candidate(NamedTuple):
@@ -304,6 +306,8 @@ def _composed(
     trusted = len(suffix.text) >= 2 or suffix.kind == "place"
     if suffix.kind in ("fac", "place", "org"):
         yield from _proper_token_heads(view, suffix_start, end, suffix, trusted)
+    if suffix.kind == "org" and len(suffix.text) >= 2:
+        yield from _named_noun_chain(view, suffix_start, end, suffix)
 
 
 def _pair_start(view: TextView, ends_at: dict[int, list[Candidate]], head: Candidate) -> int:
@@ -336,6 +340,34 @@ def _with_descriptive_middle(
         for head in ends_at.get(middle_start, []):
             if head.label in ("GPE", "LOC", "ORG"):
                 yield Candidate(head.start, end, suffix.label, "pattern")
+
+
+def _named_noun_chain(
+    view: TextView, suffix_start: int, end: int, suffix: Suffix
+) -> Iterator[Candidate]:
+    """信昌 + 工程 + 有限公司, 台灣 + 人權 + 促進會: nouns back to a proper-name word."""
+    index = view.token_at[suffix_start - 1] if suffix_start > 0 else -1
+    first_proper: int | None = None
+    position = suffix_start
+    while index >= 0 and suffix_start - view.tokens[index][0] <= MAX_CHAIN_CHARS:
+        start, token_end, pos = view.tokens[index]
+        if token_end != position or not pos.startswith(CHAIN_POS):
+            break
+        word = view.text[start:token_end]
+        if _proper_word(word, pos):
+            first_proper = start
+        position, index = start, index - 1
+    if first_proper is not None:
+        yield Candidate(first_proper, end, suffix.label, "pattern")
+
+
+def _proper_word(word: str, pos: str) -> bool:
+    """A jieba proper noun, or an unknown word of two or more Chinese characters."""
+    if len(word) < 2 or word in word_set("generic_heads.txt"):
+        return False
+    if pos == "x":
+        return all(map(is_cjk, word))
+    return pos.startswith(PROPER_POS)
 
 
 def _noun_like(view: TextView, start: int, end: int) -> bool:
