@@ -238,6 +238,7 @@ def test_one_label_per_surface_form() -> None:
 
 def test_dotted_transliterated_name() -> None:
     assert ("貝拉克·奧巴馬", "PERSON") in entities("貝拉克·奧巴馬總統發表演說。")
+    assert ("威廉‧陸斯佛得", "PERSON") in entities("威廉‧陸斯佛得發表演說。")
 
 
 def test_languages_from_gazetteer_and_country_suffix() -> None:
