@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 
 import zhextract
-from zhextract.stages.figures.dates import find_dates, stated_date
+from zhextract.stages.figures.dates import date_regex, find_dates, stated_date
 
 REFERENCE = "2025-03-10"
 
@@ -265,3 +267,19 @@ def test_a_stated_current_year_resolves_relative_years_without_a_doc_date() -> N
         ("明年", "2025"),
         ("上月", None),
     ]
+
+
+def test_the_first_character_prefilter_never_changes_a_match() -> None:
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    texts = [path.read_text(encoding="utf-8") for path in sorted(corpus.glob("*.txt"))]
+    texts.append(Path(__file__).read_text(encoding="utf-8"))  # every example above
+    for text in texts:
+        fast = [(m.span(), m.groupdict()) for m in date_regex().finditer(text) if _dated(m)]
+        plain = date_regex(prefilter=False).finditer(text)
+        assert fast == [(m.span(), m.groupdict()) for m in plain if _dated(m)]
+
+
+def _dated(match: re.Match[str]) -> bool:
+    """A match with more than a bound word (起) or a weekday, which alone are no dates."""
+    rest = {name: value for name, value in match.groupdict().items() if value}
+    return bool(set(rest) - {"mod", "weekday"})

@@ -197,13 +197,20 @@ def title_person_candidates(view: TextView, names: Gazetteer) -> list[Candidate]
     return found
 
 
+@cache
+def _title_after_name_regex() -> re.Pattern[str]:
+    """Where a title that may follow a name starts (a zero-width match at each)."""
+    words = sorted(titles() | word_set("titles_after.txt"), key=len, reverse=True)
+    return re.compile("(?=" + "|".join(map(re.escape, words)) + ")")
+
+
 def name_before_title_candidates(view: TextView) -> list[Candidate]:
     """The name before a title: 賴清德總統, 喬治王子 (a word jieba tags as a person name,
     or a transliteration, written right before the title)."""
-    after_words = titles() | word_set("titles_after.txt")
     found = []
-    for title_start in sorted(view.starts):
-        if not any(view.text.startswith(word, title_start) for word in after_words):
+    for title in _title_after_name_regex().finditer(view.text):
+        title_start = title.start()
+        if title_start not in view.starts:
             continue
         token = view.token_ending_at(title_start)
         if token is None or not 2 <= token[1] - token[0] <= MAX_GUESSED_NAME:

@@ -25,6 +25,7 @@ ROC_OFFSET = 1911
 WEEKDAYS = "一二三四五六日"
 CN_DIGIT = "〇零○一二三四五六七八九"
 CN_SMALL = CN_DIGIT + "十兩两廿卅"
+DATE_START_CHARS = "今本昨明去民個个週周星禮礼"  # 今(5)日, 民國, 個星期, 週三, 禮拜天
 YEAR_PART_SUFFIX = {"底": "12", "末": "12", "初": "01"}
 # 八月十五 ends a date without 日 when nothing follows the Chinese day.
 # 十九日, 二十八日 (not 一日, which is as often "one day")
@@ -72,14 +73,32 @@ def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
+def first_chars() -> str:
+    """Every character a date can start with: digits, numerals and the first characters
+    of the date words. A lookahead on them lets the scan skip other text quickly."""
+    words = [
+        *relative_words(),
+        *date_offsets("week"),
+        *date_words("century"),
+        *day_parts(),
+    ]
+    chars = set("0123456789" + CN_SMALL + "百" + DATE_START_CHARS)
+    chars.update(word[0] for word in words)
+    return "".join(sorted(chars))
+
+
 @cache
-def date_regex() -> re.Pattern[str]:
+def date_regex(prefilter: bool = True) -> re.Pattern[str]:
+    """The date pattern; `prefilter` (the default) adds the first-character lookahead,
+    which never changes what matches (tests compare the two)."""
     relative_years = [word for word, (unit, _) in relative_words().items() if unit == "year"]
     relative_others = [word for word, (unit, _) in relative_words().items() if unit != "year"]
     month = rf"(?:1[0-2]|0?[1-9]|十[一二]?|[{CN_DIGIT[3:]}])"
     day = rf"(?:3[01]|[12][0-9]|0?[1-9]|[二三]?十[{CN_DIGIT[3:]}]?|廿[{CN_DIGIT[3:]}]?|三十一|[{CN_DIGIT[3:]}])"
     time = _time_pattern()
+    lookahead = f"(?=[{re.escape(first_chars())}])" if prefilter else ""
     pattern = rf"""
+        {lookahead}
         (?:
           (?P<numeric>(?<![0-9.])(?P<ny>[0-9]{{4}}|[0-9]{{2,3}}(?=/))(?P<sep>[/.-])(?P<nm>[0-9]{{1,2}})
               (?:(?P=sep)(?P<nd>[0-9]{{1,2}}))?(?![0-9/-]))
