@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .counted import Token, TokenIndex, counted_noun
 from .numbers import numeral_chars, parse_number
 from .patterns import (
     PER_WORD,
@@ -26,24 +27,18 @@ from .patterns import (
     tables,
 )
 
-Token = tuple[int, int, str]  # start, end, part of speech
 Groups = dict[str, Any]
 Value = Decimal | list[Decimal]
-NOUN_TAGS = ("n", "vn", "eng", "j", "nz", "nt", "ns", "ng", "l")
-MODIFIER_TAGS = ("v", "vn", "b", "a")
-COMMON_NOUN_TAGS = ("n", "ng")  # 美國27架 does not count 美國, nor 合計 (vn) in 合計27架
 RATE_CLASSIFIERS = ("次", "回", "趟", "遍")
 PIECE_OR_YUAN = ("塊", "块")  # 三塊蛋糕 counts pieces; 花了三塊 is money
 MONEY_VERB_REACH = 4  # characters before the amount searched for 花, 付, 賣 ...
 VERB_TRAILERS = "了我你他她"  # 花了三塊, 花費我三塊
-HEAD_NOUN_CHARS = 4
 ARITHMETIC = "+=×*÷^"
 ENUMERATOR_AFTER = ("、", ".", "．")
 BARE_UNITS = "百千萬万億亿兆"
 VAGUE_LEADS = "上幾几數数"
 LIANG = "兩两"
 LONE_NOT_COUNTS = ("一", "零", "〇")
-NUMERAL_CHARS = numeral_chars()
 FRACTION_UNITS = {100: "%", 1000: "‰", 10000: "‱"}
 # 打對折 is 五折; 半成 is half of 一成; 半折 (half price) is 五折.
 SPECIAL_NUMERALS = {"對": Decimal(5), "对": Decimal(5), "半": Decimal("0.5")}
@@ -82,8 +77,7 @@ def find_figures(
         "\x00" if flag or (char == "，" and not _groups_digits(index, folded)) else char
         for index, (char, flag) in enumerate(zip(text, taken))
     )
-    token_starts = {start: index for index, (start, _, _) in enumerate(tokens)}
-    token_ends = {end: index for index, (_, end, _) in enumerate(tokens)}
+    words = TokenIndex.of(tokens)
     found: list[dict[str, Any]] = []
     for whole_match in figure_regex().finditer(masked):
         read = _read_or_shorten(whole_match, masked, settings)
@@ -92,11 +86,7 @@ def find_figures(
         match, groups, figure = read
         if not _plausible(match, groups, figure, text):
             continue
-        if _countable(figure, groups):
-            if not _counted_only_before(groups):
-                figure["counted"] = _counted(figure["end"], text, tokens, token_starts)
-            if figure["counted"] is None and figure["label"] == "QUANTITY":
-                figure["counted"] = _counted_before(figure["start"], text, tokens, token_ends)
+        figure["counted"] = counted_noun(figure, groups, text, words)
         if groups["rank"] and figure["counted"] is None:
             continue  # 三大 only counts when a noun follows: 三大軟體公司
         if _pieces_are_money(figure, text):
@@ -502,84 +492,3 @@ def _plausible_bare(numeral: str) -> bool:
     digits = numeral_chars("digit")
     units = numeral_chars("small", "big", "tens")
     return any(char in digits for char in numeral) and any(char in units for char in numeral)
-
-
-def _countable(figure: dict[str, Any], groups: Groups) -> bool:
-    unit_word = tables().units.get(groups["unit"] or "")
-    if unit_word is not None and unit_word.self_counting:
-        return False
-    return figure["label"] == "CARDINAL" or (
-        figure["label"] == "QUANTITY" and unit_word is not None and unit_word.kind == "classifier"
-    )
-
-
-def _counted(
-    end: int, text: str, tokens: Sequence[Token], token_starts: dict[int, int]
-) -> str | None:
-    """The noun being counted, read from the words right after the figure."""
-    index = token_starts.get(end)
-    if index is None:
-        return None
-    run = _noun_run(tokens, index, text)
-    if not run:
-        return None
-    # Keep the head noun with one modifier: 海警局巡邏船 counts 巡邏船.
-    head = run if run[-1][1] - run[0][0] <= HEAD_NOUN_CHARS else run[-2:]
-    return "".join(text[head[0][0] : head[-1][1]].split())
-
-
-def _counted_only_before(groups: Groups) -> bool:
-    unit_word = tables().units.get(groups["unit"] or "")
-    return unit_word is not None and unit_word.counted_before
-
-
-def _counted_before(
-    start: int, text: str, tokens: Sequence[Token], token_ends: dict[int, int]
-) -> str | None:
-    """共機27架, 公務船2艘: with no noun after it, a count names the nouns just before it."""
-    index = token_ends.get(start)
-    first = start
-    while index is not None and index >= 0:
-        token = tokens[index]
-        adjacent = token[1] == first and start - token[0] <= HEAD_NOUN_CHARS
-        if not adjacent or not _plain_noun(token, text):
-            break
-        first, index = token[0], index - 1
-    return text[first:start] if first < start else None
-
-
-def _plain_noun(token: Token, text: str) -> bool:
-    """A common noun, or an unknown Chinese word (jieba tags those x)."""
-    word, pos = text[token[0] : token[1]], token[2]
-    if pos == "x":
-        return len(word) >= 2 and all("\u4e00" <= char <= "\u9fff" for char in word)
-    return pos in COMMON_NOUN_TAGS and _is_noun(token, text)
-
-
-def _noun_run(tokens: Sequence[Token], index: int, text: str) -> list[Token]:
-    """Noun words in a row (a verb or adjective may modify a following noun)."""
-    run: list[Token] = []
-    while index < len(tokens):
-        token = tokens[index]
-        if run and text[run[-1][1] : token[0]].strip():
-            break
-        if _is_noun(token, text) and not (run and token[2] == "vn"):
-            run.append(token)  # a verbal noun after a noun is the predicate: 集團競爭
-        elif token[2].startswith(MODIFIER_TAGS) and index + 1 < len(tokens):
-            if not _is_noun(tokens[index + 1], text):
-                break
-            run.append(token)
-        else:
-            break
-        index += 1
-    while run and not _is_noun(run[-1], text):
-        run.pop()
-    return run
-
-
-def _is_noun(token: Token, text: str) -> bool:
-    start, end, pos = token
-    word = text[start:end]
-    if not word.strip() or any(char.isdigit() or char in NUMERAL_CHARS for char in word):
-        return False
-    return pos.startswith(NOUN_TAGS) and pos not in ("nr", "nrt", "nrfg")
