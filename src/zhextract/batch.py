@@ -22,6 +22,7 @@ import datetime as dt
 import glob
 import hashlib
 import json
+import multiprocessing
 import os
 import secrets
 import signal
@@ -31,7 +32,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -60,6 +61,7 @@ STDIN_DISPLAY = "<stdin>"
 STDIN_OUTPUT = PurePosixPath("stdin.json")
 GLOB_CHARS = frozenset("*?[")
 TEMPORARY_SUFFIX = ".tmp"
+WARM_UP_TEXT = "臺北市今天開會。"  # runs every stage once before workers are forked
 IN_FLIGHT_PER_WORKER = 2  # documents submitted ahead, so no worker waits for the next
 
 
@@ -353,6 +355,13 @@ def _outcomes(
         for job in jobs:
             yield process_job(job, settings, earlier(job))
         return
+    if multiprocessing.get_start_method() == "fork":
+        # Forked workers inherit a pipeline loaded and warmed up here (dictionaries read,
+        # patterns compiled) instead of each spending a cold start on their own.
+        _load_worker_pipeline(pipeline_name, settings.pipeline_overrides, in_worker=False)
+        assert _WORKER_PIPELINE is not None
+        with suppress(Exception):  # a stage bug is reported per document
+            _WORKER_PIPELINE(WARM_UP_TEXT)
     pool = ProcessPoolExecutor(
         max_workers=min(workers, len(jobs)),
         initializer=_load_worker_pipeline,

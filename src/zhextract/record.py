@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from importlib import resources
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from .doc import Doc, Span
 
 SCHEMA_VERSION = "1.0"
+# Value types that JSON writes as they are (`json_ready` leaves them alone).
+PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 SPAN_LISTS = (
     "sections",
     "paragraphs",
@@ -38,18 +41,28 @@ def to_record(doc: Doc, pipeline_name: str, pipeline_version: str) -> dict[str, 
         "meta": json_ready(doc.meta),
     }
     for name in SPAN_LISTS:
-        record[name] = [_with_source_offsets(doc, item) for item in getattr(doc, name)]
+        record[name] = _with_source_offsets(doc, getattr(doc, name))
     record["warnings"] = list(doc.warnings)
     return record
 
 
-def _with_source_offsets(doc: Doc, item: Span) -> Span:
-    source_start, source_end = doc.source_span(item["start"], item["end"])
-    has_numbers = any(isinstance(value, (Decimal, list, tuple, dict)) for value in item.values())
-    ready = json_ready(item) if has_numbers else dict(item)
-    ready["source_start"] = source_start
-    ready["source_end"] = source_end
-    return ready
+def _with_source_offsets(doc: Doc, items: list[Span]) -> list[Span]:
+    """JSON-ready copies of `items` with their source offsets (see `Doc.source_span`)."""
+    offset_map = doc.offset_map
+    ready_items = []
+    for item in items:
+        # Most spans hold only plain values and need no conversion (tokens: text, offsets, pos).
+        plain = PLAIN_TYPES.issuperset(map(type, item.values()))
+        ready = dict(item) if plain else json_ready(item)
+        start, end = item["start"], item["end"]
+        if not offset_map:
+            ready["source_start"], ready["source_end"] = start, end
+        elif end <= start:
+            ready["source_start"] = ready["source_end"] = offset_map[start]
+        else:
+            ready["source_start"], ready["source_end"] = offset_map[start], offset_map[end - 1] + 1
+        ready_items.append(ready)
+    return ready_items
 
 
 def json_ready(value: Any) -> Any:
@@ -77,18 +90,40 @@ def json_number(value: Decimal) -> int | float | str:
 def dumps(record: dict[str, Any]) -> str:
     """Deterministic JSON text for a record: one top-level field per line and one span per
     line, so records stay readable and diff well while staying compact."""
+    compact = _compact_encoder()
     lines = []
     for key, value in record.items():
         if isinstance(value, list) and value:
-            items = ",\n".join(_compact(item) for item in value)
-            lines.append(f"{_compact(key)}: [\n{items}\n]")
+            items = ",\n".join(map(compact, value))
+            lines.append(f"{compact(key)}: [\n{items}\n]")
         else:
-            lines.append(f"{_compact(key)}: {_compact(value)}")
+            lines.append(f"{compact(key)}: {compact(value)}")
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _compact_encoder() -> Callable[[Any], str]:
+    """`_compact`, with the C encoder that `json.dumps` builds on every call built once
+    (a record has one call per span); `_compact` itself where there is no C encoder."""
+    make_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if make_encoder is None:
+        return _compact
+    settings = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+    encode = make_encoder(
+        {},  # markers: catches circular references, as json.dumps does
+        settings.default,
+        json.encoder.encode_basestring,
+        None,  # indent
+        settings.key_separator,
+        settings.item_separator,
+        settings.sort_keys,
+        settings.skipkeys,
+        settings.allow_nan,
+    )
+    return lambda value: "".join(encode(value, 0))
 
 
 def schema() -> dict[str, Any]:

@@ -14,6 +14,7 @@ import re
 import statistics
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from ..doc import Doc
 from ..registry import Stage, register_stage
@@ -22,6 +23,7 @@ TERMINAL_PUNCT = "。！？!?；;…"
 CLOSING_PUNCT = "」』）)】〕》\"'”’"
 DROPPED_CHARS = {"\ufeff", "\u200b", "\u200c", "\u200d", "\u2060", "\r"}
 SPACE_CHARS = {" ", "\t", "\u00a0", "\u3000", "\u2002", "\u2003", "\u2009", "\u202f"}
+SPACE_RUN = re.compile("[ \u3000]+")  # spaces left after folding
 PARAGRAPH_START = re.compile(
     r"[一二三四五六七八九十]{1,3}、"
     r"|[（(][一二三四五六七八九十]{1,3}[)）]"
@@ -33,51 +35,57 @@ PARAGRAPH_START = re.compile(
 
 @dataclass
 class _Line:
-    chars: list[tuple[str, int]]  # (character, source offset)
+    text: str  # the line without its leading and trailing spaces
+    start: int  # index of text[0] in the folded text
     indent: int  # leading spaces; an ideographic space counts as two
     trailing_space: bool
     newline_at: int  # source offset of the line break after this line
 
-    @property
-    def content(self) -> str:
-        return "".join(char for char, _ in self.chars)
-
 
 def normalize_text(raw: str) -> tuple[str, list[int], list[tuple[int, int]]]:
     """Logical text, offset map (len(text) + 1 entries) and paragraph spans of `raw`."""
-    lines, gaps = _split_lines(_fold_characters(raw))
+    folded, sources = _fold_characters(raw)
+    lines, gaps = _split_lines(folded, sources)
     if not lines:
         return "", [len(raw)], []
-    paragraphs = _group_paragraphs(lines, gaps)
-    text_chars: list[str] = []
+    texts: list[str] = []
     offsets: list[int] = []
     spans: list[tuple[int, int]] = []
-    for paragraph in paragraphs:
-        cleaned = _drop_stray_spaces(paragraph)
+    length = 0
+    for paragraph, paragraph_offsets in _group_paragraphs(lines, gaps, sources):
+        cleaned, cleaned_offsets = _drop_stray_spaces(paragraph, paragraph_offsets)
         if not cleaned:
             continue
         if spans:
-            text_chars.append("\n")
+            texts.append("\n")
             offsets.append(offsets[-1] + 1)
-        start = len(text_chars)
-        for char, offset in cleaned:
-            text_chars.append(char)
-            offsets.append(offset)
-        spans.append((start, len(text_chars)))
+            length += 1
+        texts.append(cleaned)
+        offsets.extend(cleaned_offsets)
+        spans.append((length, length + len(cleaned)))
+        length += len(cleaned)
     offsets.append(offsets[-1] + 1 if offsets else len(raw))
-    return "".join(text_chars), offsets, spans
+    return "".join(texts), offsets, spans
 
 
-def _fold_characters(raw: str) -> list[tuple[str, int]]:
-    folded = []
-    for offset, char in enumerate(raw):
-        if char in DROPPED_CHARS:
-            continue
-        if char in SPACE_CHARS:
-            folded.append((" " if char != "\u3000" else "\u3000", offset))
-            continue
-        folded.append((_fold_width(char), offset))
-    return folded
+def _fold_characters(raw: str) -> tuple[str, list[int]]:
+    """`raw` with invisible characters dropped, spaces made plain and widths folded,
+    and the source offset of every character kept."""
+    folded = raw.translate(_fold_table())
+    if len(folded) == len(raw):
+        return folded, list(range(len(raw)))
+    return folded, [offset for offset, char in enumerate(raw) if char not in DROPPED_CHARS]
+
+
+@cache
+def _fold_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {ord(char): None for char in DROPPED_CHARS}
+    table.update((ord(char), " ") for char in SPACE_CHARS if char != "\u3000")
+    for code in [*range(0xFF01, 0xFF5F), *range(0xF900, 0xFB00)]:
+        folded = _fold_width(chr(code))
+        if folded != chr(code):
+            table[code] = folded
+    return table
 
 
 def _fold_width(char: str) -> str:
@@ -93,18 +101,18 @@ def _fold_width(char: str) -> str:
     return char
 
 
-def _split_lines(chars: list[tuple[str, int]]) -> tuple[list[_Line], list[int]]:
+def _split_lines(folded: str, sources: list[int]) -> tuple[list[_Line], list[int]]:
     """Non-empty lines, and for each line after the first the blank lines before it."""
     lines: list[_Line] = []
     gaps: list[int] = []
     blank_run = 0
-    current: list[tuple[str, int]] = []
-    for char, offset in [*chars, ("\n", chars[-1][1] + 1 if chars else 0)]:
-        if char != "\n":
-            current.append((char, offset))
-            continue
-        line = _make_line(current, offset)
-        current = []
+    start = 0
+    end_offset = sources[-1] + 1 if sources else 0  # where the text's last line ends
+    for line_text in folded.split("\n"):
+        end = start + len(line_text)
+        newline_at = sources[end] if end < len(folded) else end_offset
+        line = _make_line(line_text, start, newline_at)
+        start = end + 1
         if line is None:
             blank_run += 1
             continue
@@ -115,25 +123,26 @@ def _split_lines(chars: list[tuple[str, int]]) -> tuple[list[_Line], list[int]]:
     return lines, gaps
 
 
-def _make_line(chars: list[tuple[str, int]], newline_at: int) -> _Line | None:
-    indent = 0
-    while indent < len(chars) and chars[indent][0] in (" ", "\u3000"):
-        indent += 1
-    end = len(chars)
-    while end > indent and chars[end - 1][0] in (" ", "\u3000"):
-        end -= 1
-    if end == indent:
+def _make_line(line_text: str, start: int, newline_at: int) -> _Line | None:
+    without_indent = line_text.lstrip(" \u3000")
+    text = without_indent.rstrip(" \u3000")
+    if not text:
         return None
-    width = sum(2 if char == "\u3000" else 1 for char, _ in chars[:indent])
-    return _Line(chars[indent:end], width, end < len(chars), newline_at)
+    indent = line_text[: len(line_text) - len(without_indent)]
+    width = len(indent) + indent.count("\u3000")
+    trailing_space = len(text) < len(without_indent)
+    return _Line(text, start + len(indent), width, trailing_space, newline_at)
 
 
-def _group_paragraphs(lines: list[_Line], gaps: list[int]) -> list[list[tuple[str, int]]]:
+def _group_paragraphs(
+    lines: list[_Line], gaps: list[int], sources: list[int]
+) -> list[tuple[str, list[int]]]:
+    """Paragraph texts with the source offset of each of their characters."""
     double_spaced = len(gaps) >= 3 and sum(gap == 1 for gap in gaps) >= 0.6 * len(gaps)
     hard_gap = 2 if double_spaced else 1
     wrapped = _looks_hard_wrapped(lines)
-    median = statistics.median(len(line.chars) for line in lines)
-    paragraphs = [list(lines[0].chars)]
+    median = statistics.median(len(line.text) for line in lines)
+    paragraphs: list[list[_Line]] = [[lines[0]]]
     for previous, line, gap in zip(lines, lines[1:], gaps):
         is_break = (
             gap >= hard_gap
@@ -142,12 +151,23 @@ def _group_paragraphs(lines: list[_Line], gaps: list[int]) -> list[list[tuple[st
             or _ends_paragraph(previous, median)
         )
         if is_break:
-            paragraphs.append(list(line.chars))
-            continue
-        if _needs_space(previous.chars[-1][0], line.chars[0][0]):
-            paragraphs[-1].append((" ", previous.newline_at))
-        paragraphs[-1].extend(line.chars)
-    return paragraphs
+            paragraphs.append([line])
+        else:
+            paragraphs[-1].append(line)
+    return [_joined(paragraph, sources) for paragraph in paragraphs]
+
+
+def _joined(lines: list[_Line], sources: list[int]) -> tuple[str, list[int]]:
+    """Wrapped lines rejoined: a space (at the line break) only between Latin words."""
+    texts: list[str] = []
+    offsets: list[int] = []
+    for previous, line in zip([None, *lines], lines):
+        if previous is not None and _needs_space(previous.text[-1], line.text[0]):
+            texts.append(" ")
+            offsets.append(previous.newline_at)
+        texts.append(line.text)
+        offsets.extend(sources[line.start : line.start + len(line.text)])
+    return "".join(texts), offsets
 
 
 def _looks_hard_wrapped(lines: list[_Line]) -> bool:
@@ -156,23 +176,22 @@ def _looks_hard_wrapped(lines: list[_Line]) -> bool:
     at least three such lines, so that a few header fields are not taken for wraps."""
     if len(lines) < 2:
         return False
-    lengths = sorted(len(line.chars) for line in lines)
+    lengths = sorted(len(line.text) for line in lines)
     full_width = 0.75 * lengths[round(0.9 * (len(lengths) - 1))]
     wrapped_lines = sum(
-        len(line.chars) >= full_width
-        and line.chars[-1][0] not in TERMINAL_PUNCT + CLOSING_PUNCT + "：:"
+        len(line.text) >= full_width and line.text[-1] not in TERMINAL_PUNCT + CLOSING_PUNCT + "：:"
         for line in lines[:-1]
     )
     return wrapped_lines >= max(3, 0.3 * (len(lines) - 1))
 
 
 def _starts_paragraph(line: _Line) -> bool:
-    return line.indent >= 2 or PARAGRAPH_START.match(line.content) is not None
+    return line.indent >= 2 or PARAGRAPH_START.match(line.text) is not None
 
 
 def _ends_paragraph(line: _Line, median_length: float) -> bool:
-    length = len(line.chars)
-    last = line.chars[-1][0]
+    length = len(line.text)
+    last = line.text[-1]
     if line.trailing_space and (
         last in TERMINAL_PUNCT + CLOSING_PUNCT or length < 0.85 * median_length
     ):
@@ -188,23 +207,24 @@ def _is_latin(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char in ".,;:!?)]}'\"%$&-")
 
 
-def _drop_stray_spaces(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:
+def _drop_stray_spaces(text: str, offsets: list[int]) -> tuple[str, list[int]]:
     """Keep one space only between Latin/digit runs, or between a Latin letter and CJK."""
-    kept: list[tuple[str, int]] = []
-    index = 0
-    while index < len(chars):
-        char, offset = chars[index]
-        if char not in (" ", "\u3000"):
-            kept.append((char, offset))
-            index += 1
-            continue
-        run_end = index
-        while run_end < len(chars) and chars[run_end][0] in (" ", "\u3000"):
-            run_end += 1
-        if kept and run_end < len(chars) and _keeps_space(kept[-1][0], chars[run_end][0]):
-            kept.append((" ", offset))
-        index = run_end
-    return kept
+    if " " not in text and "\u3000" not in text:
+        return text, offsets
+    texts: list[str] = []
+    kept: list[int] = []
+    done = 0
+    for run in SPACE_RUN.finditer(text):
+        start, end = run.span()
+        texts.append(text[done:start])
+        kept.extend(offsets[done:start])
+        if start > 0 and end < len(text) and _keeps_space(text[start - 1], text[end]):
+            texts.append(" ")
+            kept.append(offsets[start])
+        done = end
+    texts.append(text[done:])
+    kept.extend(offsets[done:])
+    return "".join(texts), kept
 
 
 def _keeps_space(left: str, right: str) -> bool:

@@ -32,6 +32,51 @@ def merge_tokens(
     length: int, tokens: list[tuple[int, int, str]], spans: list[tuple[int, int, str]]
 ) -> list[tuple[int, int, str]]:
     """Tokens cut at span boundaries, each (non-overlapping) span one token with `tag`."""
+    if _in_order(length, tokens) and _in_order(length, spans):
+        return _merge_in_order(tokens, spans)
+    return _merge_by_character(length, tokens, spans)
+
+
+def _in_order(length: int, items: list[tuple[int, int, str]]) -> bool:
+    """Whether `items` are non-empty, sorted, disjoint and inside the text (as always
+    when they come from the stages)."""
+    previous_end = 0
+    for start, end, _ in items:
+        if not previous_end <= start < end <= length:
+            return False
+        previous_end = end
+    return True
+
+
+def _merge_in_order(
+    tokens: list[tuple[int, int, str]], spans: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """`merge_tokens` for ordered tokens and spans, in one pass: every span, and the
+    parts of tokens that no span covers."""
+    if not spans:
+        return list(tokens)
+    outside: list[tuple[int, int, str]] = []
+    first = 0  # the first span that does not end before the current token
+    for start, end, tag in tokens:
+        while first < len(spans) and spans[first][1] <= start:
+            first += 1
+        cursor = start
+        index = first
+        while index < len(spans) and spans[index][0] < end:
+            span_start, span_end, _ = spans[index]
+            if cursor < span_start:
+                outside.append((cursor, span_start, tag))
+            cursor = max(cursor, span_end)
+            index += 1
+        if cursor < end:
+            outside.append((cursor, end, tag))
+    return sorted(outside + spans)
+
+
+def _merge_by_character(
+    length: int, tokens: list[tuple[int, int, str]], spans: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """`merge_tokens` for any tokens and spans, worked out character by character."""
     owner = span_owners(length, ((start, end) for start, end, _ in spans))
     tag_at: list[str | None] = [None] * length  # None: not covered by a token
     for start, end, tag in tokens:
@@ -57,9 +102,11 @@ def make_retokenize_stage() -> Stage:
     def retokenize(doc: Doc) -> None:
         tokens = doc.token_tuples()
         spans = sorted(_span(item) for item in [*doc.entities, *doc.figures, *doc.dates])
+        text = doc.text
+        # The dict `doc.span` builds, written out: this runs once per token.
         doc.tokens = [
-            doc.span(start, end, pos=tag)
-            for start, end, tag in merge_tokens(len(doc.text), tokens, _disjoint(spans))
+            {"text": text[start:end], "start": start, "end": end, "pos": tag}
+            for start, end, tag in merge_tokens(len(text), tokens, _disjoint(spans))
         ]
 
     return retokenize

@@ -9,12 +9,18 @@ inside runs of single content characters (names, transliterations): run everywhe
 glues function words (不是, 這個) and lowers word F1 on the Traditional test sets. Small
 post-rules follow the gold standards: decimals and percentages stay whole, runs of one
 repeated symbol (……) join, and numeral/determiner + classifier tokens (一個) split.
+The cut itself is jieba's (most probable route through the dictionary, then the
+HMM where said), computed on a table built once per dictionary (`WordTable`), which
+gives jieba's cuts exactly (tests/test_segment_route.py) several times faster.
 Word F1: `python -m zhextract.eval seg`.
 """
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -23,14 +29,22 @@ from typing import Any
 from ..data import surnames
 from ..doc import Doc, Span
 from ..registry import Stage, register_stage
-from .segment_lexicon import dictionary_path, project, to_simplified
+from .segment_lexicon import WordTable, dictionary_path, project, to_simplified, word_table
 
 __all__ = ["cut_words", "segment_words", "split_sentences", "to_simplified"]
 
 SENTENCE_END = re.compile(r"[。！？!?…]+[」』”’）)]*|\n+")
 NON_SPACE = re.compile(r"\S+")
-HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+HAN_RANGES = ((0x3400, 0x9FFF), (0xF900, 0xFAFF))  # CJK ext. A, unified, compatibility
+SPACE = re.compile(r"\s")
+NOT_A_PREFIX = object()  # a table lookup's answer: no dictionary word begins so
 HMM_MODES = ("off", "content", "all")
+# The word blocks jieba cuts with its dictionary (posseg's, and plain jieba.cut's), and
+# the whitespace it passes through between them; everything else goes one by one.
+POS_BLOCK = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&._]+)")
+PLAIN_BLOCK = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&._%\\-]+)")
+SKIPPED = re.compile(r"(\r\n|\s)")
+ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 Piece = tuple[str, str]  # a projected word and its POS tag
 
 
@@ -52,35 +66,60 @@ def _jieba() -> Any:
 
 
 @cache
-def _tokenizer(lexicon: str, user_dict: str | None) -> Any:
-    """A jieba POS tokenizer on the built dictionary, with the user's words added."""
-    _quiet_jieba()
-    import jieba
-    import jieba.posseg
-
+def _jieba_tokenizer(lexicon: str, user_dict: str | None) -> Any:
+    """A jieba tokenizer on the built dictionary, with the user's words added: the
+    segmenter's own table is read from it when there are user words (jieba works out
+    their frequencies), and jieba's POS HMM runs on it in the "all" mode."""
+    jieba = _quiet_jieba()
     dictionary = dictionary_path(lexicon)
     tokenizer = jieba.Tokenizer(dictionary=str(dictionary))
     # jieba caches its parsed dictionary; keep that cache beside ours, not in /tmp.
     tokenizer.tmp_dir = str(dictionary.parent)
     tokenizer.initialize()
-    pos_tokenizer = jieba.posseg.POSTokenizer(tokenizer)
-    if user_dict is not None:
-        _load_user_dict(pos_tokenizer, Path(user_dict))
+    for word, frequency, tag in _user_words(user_dict):
+        tokenizer.add_word(word, frequency, tag)
+    return tokenizer
+
+
+@cache
+def _posseg_tokenizer(lexicon: str, user_dict: str | None) -> Any:
+    """jieba's POS tokenizer, for the "all" HMM mode only: importing `jieba.posseg`
+    loads jieba's own tag table, a second or so that the other modes skip."""
+    import jieba.posseg
+
+    pos_tokenizer = jieba.posseg.POSTokenizer(_jieba_tokenizer(lexicon, user_dict))
+    pos_tokenizer.word_tag_tab.update(_user_tags(user_dict))
     return pos_tokenizer
 
 
-def _load_user_dict(pos_tokenizer: Any, path: Path) -> None:
-    """Add a jieba-format word list ("word [frequency] [tag]" lines), Traditional or not."""
-    for line in path.read_text(encoding="utf-8-sig").splitlines():
+@cache
+def _word_table(lexicon: str, user_dict: str | None) -> WordTable:
+    table = word_table(lexicon)
+    if user_dict is None:
+        return table
+    tokenizer = _jieba_tokenizer(lexicon, user_dict)
+    tags = {**table.tags, **_user_tags(user_dict)}
+    return WordTable.from_frequencies(tokenizer.FREQ, tokenizer.total, tags)
+
+
+def _user_words(user_dict: str | None) -> list[tuple[str, int | None, str | None]]:
+    """A jieba-format word list ("word [frequency] [tag]" lines), Traditional or not,
+    as projected (word, frequency, tag)."""
+    if user_dict is None:
+        return []
+    words = []
+    for line in Path(user_dict).read_text(encoding="utf-8-sig").splitlines():
         fields = line.split()
         if not fields or fields[0].startswith("#"):
             continue
-        word = project(fields[0])
         frequency = int(fields[1]) if len(fields) > 1 and fields[1].isdigit() else None
         tag = fields[-1] if len(fields) > 1 and not fields[-1].isdigit() else None
-        pos_tokenizer.tokenizer.add_word(word, frequency, tag)
-        if tag:
-            pos_tokenizer.word_tag_tab[word] = tag
+        words.append((project(fields[0]), frequency, tag))
+    return words
+
+
+def _user_tags(user_dict: str | None) -> dict[str, str]:
+    return {word: tag for word, _, tag in _user_words(user_dict) if tag}
 
 
 def cut_words(
@@ -99,18 +138,42 @@ def cut_words(
     """
     if hmm not in HMM_MODES:
         raise ValueError(f"unknown hmm mode {hmm!r}; known: {', '.join(HMM_MODES)}")
-    tokenizer = _tokenizer(lexicon, None if user_dict is None else str(user_dict))
+    user_dict = None if user_dict is None else str(user_dict)
     projected = project(text)
-    pieces = _jieba_pieces(tokenizer, projected, with_pos, hmm == "all")
-    if hmm == "content":
-        pieces = _guess_in_content_runs(tokenizer, pieces, with_pos)
+    if hmm == "all":
+        # posseg's HMM cuts differently from plain jieba's, so guesses go through posseg.
+        pos_tokenizer = _posseg_tokenizer(lexicon, user_dict)
+        pieces = [
+            (pair.word, pair.flag if with_pos else "") for pair in pos_tokenizer.cut(projected)
+        ]
+    else:
+        table = _word_table(lexicon, user_dict)
+        pieces = _dictionary_pieces(table, projected, with_pos)
+        if hmm == "content":
+            pieces = _guess_in_content_runs(table, pieces, with_pos)
+    return _split_classifiers(_join_numbers(_placed_words(text, pieces), projected), projected)
+
+
+def _placed_words(text: str, pieces: list[Piece]) -> list[tuple[int, int, str]]:
+    """The pieces as (start, end, pos) in `text`, whitespace dropped and runs of one
+    repeated symbol joined."""
     words: list[tuple[int, int, str]] = []
+    spaces = [match.start() for match in SPACE.finditer(text)]
+    spaces.append(len(text))  # a sentinel: no whitespace left
+    next_space = 0
     position = 0
     for piece, pos in pieces:
         start, position = position, position + len(piece)
-        for part in _split_whitespace(text, start, position, pos):
-            _append_joining_runs(words, part, text)
-    return _split_classifiers(_join_numbers(words, projected), projected)
+        while spaces[next_space] < start:
+            next_space += 1
+        if spaces[next_space] < position:  # rare: a piece holding whitespace
+            for part in _split_whitespace(text, start, position, pos):
+                _append_joining_runs(words, part, text)
+        elif position - start == 1 and words and not text[start].isalnum():
+            _append_joining_runs(words, (start, position, pos), text)
+        else:
+            words.append((start, position, pos))
+    return words
 
 
 @cache
@@ -131,14 +194,23 @@ def _split_classifiers(
 ) -> list[tuple[int, int, str]]:
     """Cut numeral/determiner + classifier tokens (一個, 每年) in two, as the gold does."""
     prefixes, classifiers = _classifier_table()
+    split_at = [
+        index
+        for index, (start, end, _) in enumerate(words)
+        if end - start > 1 and projected[start] in prefixes
+        if projected[start + 1 : end] in classifiers
+    ]
+    if not split_at:
+        return words
     cut: list[tuple[int, int, str]] = []
-    for start, end, pos in words:
-        prefix_pos = prefixes.get(projected[start])
-        if end - start > 1 and prefix_pos and projected[start + 1 : end] in classifiers:
-            cut.append((start, start + 1, prefix_pos if pos else ""))
-            cut.append((start + 1, end, "q" if pos else ""))
-        else:
-            cut.append((start, end, pos))
+    done = 0
+    for index in split_at:
+        start, end, pos = words[index]
+        cut.extend(words[done:index])
+        cut.append((start, start + 1, prefixes[projected[start]] if pos else ""))
+        cut.append((start + 1, end, "q" if pos else ""))
+        done = index + 1
+    cut.extend(words[done:])
     return cut
 
 
@@ -151,18 +223,22 @@ def _joined_pattern() -> re.Pattern[str]:
 
 def _join_numbers(words: list[tuple[int, int, str]], projected: str) -> list[tuple[int, int, str]]:
     """Join the tokens of a decimal or percentage ("3.5", "5%") into one numeral token."""
-    ends = {match.start(): match.end() for match in _joined_pattern().finditer(projected)}
+    matches = [(match.start(), match.end()) for match in _joined_pattern().finditer(projected)]
+    if not matches:
+        return words
+    starts = [start for start, _, _ in words]
     joined: list[tuple[int, int, str]] = []
-    index = 0
-    while index < len(words):
-        start = words[index][0]
-        last = _last_token_ending_at(words, index, ends.get(start))
-        if last > index:
+    done = 0  # words before this index are placed
+    for start, end in matches:
+        first = bisect.bisect_left(starts, start, done)
+        if first == len(words) or starts[first] != start:
+            continue  # the match does not begin at a token
+        last = _last_token_ending_at(words, first, end)
+        if last > first:
+            joined.extend(words[done:first])
             joined.append((start, words[last][1], "m"))
-            index = last + 1
-        else:
-            joined.append(words[index])
-            index += 1
+            done = last + 1
+    joined.extend(words[done:])
     return joined
 
 
@@ -178,34 +254,98 @@ def _last_token_ending_at(words: list[tuple[int, int, str]], first: int, end: in
     return first
 
 
-def _jieba_pieces(tokenizer: Any, projected: str, with_pos: bool, hmm: bool) -> list[Piece]:
-    # posseg's HMM cuts differently from plain jieba's, so guesses always go through posseg.
-    if with_pos or hmm:
-        pieces = [(pair.word, pair.flag) for pair in tokenizer.cut(projected, HMM=hmm)]
-        return pieces if with_pos else [(word, "") for word, _ in pieces]
-    return [(word, "") for word in tokenizer.tokenizer.cut(projected, HMM=False)]
+def _dictionary_pieces(table: WordTable, projected: str, with_pos: bool) -> list[Piece]:
+    """jieba's cut without its HMM (posseg's when `with_pos`, else plain `jieba.cut`),
+    computed on our own table: same blocks, same best route, same tags."""
+    blocks = (POS_BLOCK if with_pos else PLAIN_BLOCK).split(projected)
+    other_tag = "x" if with_pos else ""
+    pieces: list[Piece] = []
+    for index, block in enumerate(blocks):
+        if index % 2:  # split() puts the captured word blocks at odd indexes
+            _add_block_pieces(pieces, table, block, with_pos)
+        elif len(block) == 1:  # mostly punctuation between blocks
+            pieces.append((block, other_tag))
+        elif block:
+            for part in SKIPPED.split(block):
+                if SKIPPED.match(part):
+                    pieces.append((part, other_tag))
+                else:
+                    pieces.extend((char, other_tag) for char in part)
+    return pieces
 
 
-def _guess_in_content_runs(tokenizer: Any, pieces: list[Piece], with_pos: bool) -> list[Piece]:
-    """Re-cut each run of two or more single content characters with jieba's HMM."""
-    guessed: list[Piece] = []
-    run: list[Piece] = []
-    for piece in [*pieces, ("", "")]:
-        if len(piece[0]) == 1 and _is_content_char(piece[0]):
-            run.append(piece)
-            continue
-        if len(run) > 1:
-            joined = "".join(word for word, _ in run)
-            guessed.extend(_hmm_words(tokenizer, joined, with_pos))
+def _add_block_pieces(pieces: list[Piece], table: WordTable, block: str, with_pos: bool) -> None:
+    """The route's words, single ASCII letters and digits joined into one "eng" word."""
+    tag_of = table.tags.get
+    ends = _route_ends(table, block)
+    latin_start = -1  # where the current run of single ASCII characters began
+    start = 0
+    while start < len(block):
+        end = ends[start]
+        if end - start == 1 and block[start] in ASCII_ALNUM:
+            if latin_start < 0:
+                latin_start = start
         else:
-            guessed.extend(run)
-        run = []
-        if piece[0]:
-            guessed.append(piece)
+            if latin_start >= 0:
+                pieces.append((block[latin_start:start], "eng" if with_pos else ""))
+                latin_start = -1
+            word = block[start:end]
+            pieces.append((word, tag_of(word, "x") if with_pos else ""))
+        start = end
+    if latin_start >= 0:
+        pieces.append((block[latin_start:], "eng" if with_pos else ""))
+
+
+def _route_ends(table: WordTable, block: str) -> list[int]:
+    """jieba's most probable route through `block`, worked from the end: at each start
+    the best of its dictionary words (a tie goes to the longer word), or the single
+    character when no word starts there. ends[i] is where the word starting at i ends."""
+    score_of: Callable[[str, object], Any] = table.scores.get
+    length = len(block)
+    best = [0.0] * (length + 1)  # best[i]: the score of the best route through block[i:]
+    ends = [0] * length  # ends[i]: where the first word of that route ends
+    for start in range(length - 1, -1, -1):
+        top = -math.inf
+        top_end = end = start + 1
+        score = score_of(block[start], NOT_A_PREFIX)
+        while score is not NOT_A_PREFIX:
+            if score is not None:
+                total = score + best[end]
+                if total >= top:
+                    top, top_end = total, end
+            if end == length:
+                break
+            end += 1
+            score = score_of(block[start:end], NOT_A_PREFIX)
+        if top == -math.inf:  # no dictionary word starts here: the character alone
+            top = table.unknown + best[start + 1]
+        best[start] = top
+        ends[start] = top_end
+    return ends
+
+
+def _guess_in_content_runs(table: WordTable, pieces: list[Piece], with_pos: bool) -> list[Piece]:
+    """Re-cut each run of two or more single content characters with jieba's HMM."""
+    content_chars = _content_chars()
+    singles = [index for index, (word, _) in enumerate(pieces) if word in content_chars]
+    guessed: list[Piece] = []
+    done = 0  # pieces before this index are placed
+    run_start = run_end = -2  # the current run of consecutive singles, inclusive
+    for index in [*singles, -2]:  # -2: a last index that ends any run
+        if index == run_end + 1:
+            run_end = index
+            continue
+        if run_end > run_start:
+            joined = "".join(word for word, _ in pieces[run_start : run_end + 1])
+            guessed.extend(pieces[done:run_start])
+            guessed.extend(_hmm_words(table, joined, with_pos))
+            done = run_end + 1
+        run_start = run_end = index
+    guessed.extend(pieces[done:])
     return guessed
 
 
-def _hmm_words(tokenizer: Any, run: str, with_pos: bool) -> list[Piece]:
+def _hmm_words(table: WordTable, run: str, with_pos: bool) -> list[Piece]:
     """Words jieba's character HMM finds in a run. Tags come from the dictionary, and a
     new two- or three-character word starting with a surname is taken for a name (nr):
     jieba's own POS HMM does that too, but ten times slower."""
@@ -214,11 +354,11 @@ def _hmm_words(tokenizer: Any, run: str, with_pos: bool) -> list[Piece]:
     words = finalseg.cut(run)
     if not with_pos:
         return [(word, "") for word in words]
-    return [(word, _guess_tag(tokenizer, word)) for word in words]
+    return [(word, _guess_tag(table, word)) for word in words]
 
 
-def _guess_tag(tokenizer: Any, word: str) -> str:
-    known: str | None = tokenizer.word_tag_tab.get(word)
+def _guess_tag(table: WordTable, word: str) -> str:
+    known = table.tags.get(word)
     if known:
         return known
     if 2 <= len(word) <= 3 and word[0] in _projected_surnames():
@@ -231,8 +371,11 @@ def _projected_surnames() -> frozenset[str]:
     return frozenset(project(name) for name in surnames() if len(name) == 1)
 
 
-def _is_content_char(char: str) -> bool:
-    return bool(HAN.match(char)) and char not in _function_chars()
+@cache
+def _content_chars() -> frozenset[str]:
+    """Every Han character (see `HAN_RANGES`) that is no function character."""
+    han = (chr(code) for start, end in HAN_RANGES for code in range(start, end + 1))
+    return frozenset(han) - _function_chars()
 
 
 @cache
@@ -308,6 +451,11 @@ def make_segment_stage(
                 sentences.append({"start": start, "end": end})
         doc.sentences = sentences
         cuts = cut_words(doc.text, with_pos=pos, user_dict=user_dict, lexicon=lexicon, hmm=hmm)
-        doc.tokens = [doc.span(start, end, pos=tag) for start, end, tag in cuts]
+        text = doc.text
+        # The dict `doc.span` builds, written out: this runs once per token.
+        doc.tokens = [
+            {"text": text[start:end], "start": start, "end": end, "pos": tag}
+            for start, end, tag in cuts
+        ]
 
     return segment

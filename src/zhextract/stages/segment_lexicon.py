@@ -12,11 +12,17 @@ nothing from that data is committed, it is read only when present.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib.util
+import marshal
+import math
 import os
+import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -25,6 +31,7 @@ Entries = dict[str, tuple[int, str]]  # projected word -> (frequency, POS tag)
 
 LEXICONS = ("default", "trained")
 BUILD_VERSION = "2"
+TABLE_VERSION = "1"
 TRAINED_WORD_FREQUENCY = 30
 UNKNOWN_TAG = "n"
 # First characters of function-word combinations whose split the trained lexicon learns
@@ -72,6 +79,66 @@ def dictionary_path(lexicon: str = "default", eval_root: Path | None = None) -> 
         except OSError:  # an unwritable cache dir: fall back to the temp dir
             continue
     raise OSError(f"cannot write the segmentation dictionary {name} to any cache dir")
+
+
+@dataclass(frozen=True)
+class WordTable:
+    """A built dictionary in the form the segmenter reads: jieba's prefix dictionary with
+    each word's log probability worked out once, and the POS tags."""
+
+    # Every word and every prefix of a word -> log(frequency / total), None for a prefix
+    # that is no word (or a word of frequency 0).
+    scores: dict[str, float | None]
+    tags: dict[str, str]
+    unknown: float  # the score of a character the dictionary lacks: log(1 / total)
+
+    @classmethod
+    def from_frequencies(
+        cls, frequencies: Mapping[str, int], total: int, tags: dict[str, str]
+    ) -> WordTable:
+        """The table for jieba's `FREQ`-style counts (prefixes may be present with 0)."""
+        log_total = math.log(total)
+        scores: dict[str, float | None] = {}
+        for word, frequency in frequencies.items():
+            for end in range(1, len(word)):
+                scores.setdefault(word[:end], None)
+            # The same float jieba's route computes: log(frequency) - log(total).
+            scores[word] = math.log(frequency) - log_total if frequency else scores.get(word)
+        return cls(scores, tags, 0.0 - log_total)
+
+
+def word_table(lexicon: str = "default") -> WordTable:
+    """The `WordTable` of a lexicon, kept in a cache file beside its dictionary."""
+    dictionary = dictionary_path(lexicon)
+    # marshal's format may change between Python versions.
+    name = f"{dictionary.stem}.table{TABLE_VERSION}-{sys.implementation.cache_tag}"
+    path = dictionary.with_name(name)
+    try:
+        # loads() on the whole file: marshal.load() on a file object reads it in many
+        # small pieces and takes several times as long.
+        scores, tags, unknown = marshal.loads(path.read_bytes())
+        return WordTable(scores, tags, unknown)
+    except (OSError, EOFError, ValueError, TypeError):
+        table = read_word_table(dictionary)
+    # An unwritable cache only costs the next process a rebuild.
+    with contextlib.suppress(OSError):
+        _write_bytes_atomically(path, marshal.dumps((table.scores, table.tags, table.unknown)))
+    return table
+
+
+def read_word_table(dictionary: Path) -> WordTable:
+    """Parse a jieba dictionary ("word frequency tag" lines) as jieba itself does: a
+    repeated word keeps its last line, and every line counts towards the total."""
+    frequencies: dict[str, int] = {}
+    tags: dict[str, str] = {}
+    total = 0
+    with dictionary.open(encoding="utf-8") as lines:
+        for line in lines:
+            word, frequency, tag = line.split()
+            frequencies[word] = int(frequency)
+            total += int(frequency)
+            tags[word] = tag
+    return WordTable.from_frequencies(frequencies, total, tags)
 
 
 def build_entries(training_files: list[Path] | None = None) -> Entries:
@@ -162,9 +229,11 @@ def _data_lines(name: str) -> Iterator[str]:
 
 
 def _jieba_dict_file() -> Path:
-    import jieba
-
-    return Path(jieba.__file__).parent / "dict.txt"
+    # Found without importing jieba, which costs a cold start a quarter of a second.
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("jieba is not installed")
+    return Path(spec.origin).parent / "dict.txt"
 
 
 def _jieba_entries() -> Entries:
@@ -287,8 +356,12 @@ def _build_key(lexicon: str, training_files: list[Path]) -> str:
 
 
 def _write_atomically(path: Path, entries: Entries) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.partial")
     lines = (f"{word} {frequency} {tag}\n" for word, (frequency, tag) in entries.items())
-    partial.write_text("".join(lines), encoding="utf-8")
+    _write_bytes_atomically(path, "".join(lines).encode("utf-8"))
+
+
+def _write_bytes_atomically(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(content)
     partial.replace(path)
