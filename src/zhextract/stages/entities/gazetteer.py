@@ -60,22 +60,24 @@ class Gazetteer:
 
     def __init__(self, names: dict[str, str]) -> None:
         self.names = names
-        self.longest_from: dict[str, int] = {}
-        for name in names:
-            first = name[0]
-            self.longest_from[first] = max(self.longest_from.get(first, 0), len(name))
+        # Every proper prefix of a name: the scan for names at a position stops as soon
+        # as the text there is no longer the start of one.
+        self.prefixes = {name[:length] for name in names for length in range(1, len(name))}
 
     def label(self, name: str) -> str | None:
         return self.names.get(name)
 
     def longest_at(self, text: str, start: int) -> tuple[int, str] | None:
         """(end, label) of the longest name starting at `start`, if any."""
-        limit = self.longest_from.get(text[start], 0)
-        for length in range(min(limit, len(text) - start), 0, -1):
-            label = self.names.get(text[start : start + length])
+        found = None
+        for end in range(start + 1, len(text) + 1):
+            piece = text[start:end]
+            label = self.names.get(piece)
             if label is not None:
-                return start + length, label
-        return None
+                found = (end, label)
+            if piece not in self.prefixes:
+                break
+        return found
 
 
 @cache

@@ -62,9 +62,9 @@ class TextView:
         for index, (start, end, pos) in enumerate(self.tokens):
             self.starts.add(start)
             self.ends.add(end)
-            for offset in range(start, min(end, len(self.text))):
-                self.pos_at[offset] = pos
-                self.token_at[offset] = index
+            stop = min(end, len(self.text))
+            self.pos_at[start:stop] = [pos] * (stop - start)
+            self.token_at[start:stop] = [index] * (stop - start)
 
     def token_ending_at(self, end: int) -> tuple[int, int, str] | None:
         if end <= 0 or end > len(self.text) or self.token_at[end - 1] < 0:
@@ -223,7 +223,24 @@ def name_before_title_candidates(view: TextView) -> list[Candidate]:
 
 
 def _title_ends_at(text: str, end: int) -> bool:
+    if text[end - 1] not in _last_chars(titles()):
+        return False  # most positions: no title ends with this character
     return any(text[end - length : end] in titles() for length in range(1, min(MAX_TITLE, end) + 1))
+
+
+@cache
+def _last_chars(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(word[-1] for word in words)
+
+
+@cache
+def _suffix_last_chars() -> frozenset[str]:
+    return _last_chars(frozenset(suffixes()))
+
+
+@cache
+def _longest_suffix() -> int:
+    return max(map(len, suffixes()))
 
 
 def _guess_name_end(view: TextView, start: int) -> int | None:
@@ -288,7 +305,9 @@ def suffix_candidates(view: TextView, strong: list[Candidate]) -> list[Candidate
 
 def _suffixes_ending_at(text: str, end: int) -> Iterator[tuple[int, Suffix]]:
     table = suffixes()
-    for length in range(1, min(5, end) + 1):
+    if text[end - 1] not in _suffix_last_chars():
+        return
+    for length in range(1, min(_longest_suffix(), end) + 1):
         suffix = table.get(text[end - length : end])
         if suffix is not None:
             yield end - length, suffix
@@ -538,6 +557,8 @@ def jieba_candidates(view: TextView) -> list[Candidate]:
     and transliterated foreign names (nr)."""
     found = []
     for start, end, pos in view.tokens:
+        if pos != "nt" and not pos.startswith("nr"):
+            continue  # the cheap test first: most words are neither
         word = view.text[start:end]
         if not all(is_cjk(char) for char in word):
             continue
