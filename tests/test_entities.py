@@ -12,6 +12,7 @@ from zhextract.eval.ner import Score, _sentence, read_gold_tsv, score_seed
 from zhextract.registry import get_stage
 from zhextract.stages.entities import LABELS, find_entities, unify_labels
 from zhextract.stages.entities.gazetteer import gazetteer
+from zhextract.stages.entities.model import model_candidates
 from zhextract.stages.entities.patterns import Candidate
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_beb807c6142ff2a5.txt"
@@ -273,6 +274,18 @@ def test_a_district_after_its_city_makes_one_address() -> None:
     assert [(text[item.start : item.end], item.label) for item in found] == [
         ("臺北市信義區", "GPE"),
         ("臺北市", "GPE"),
+    ]
+
+
+def test_model_spans_of_country_abbreviations_and_latin_glosses_are_left_out() -> None:
+    text = "美日同盟與小布希（George W.Bush）及Katherine會面"
+    bush, katherine = text.index("Bush"), text.index("Katherine")
+    predictions = [(0, 2, "PER"), (5, 8, "PER"), (bush, bush + 4, "PER")]
+    predictions.append((katherine, katherine + 9, "PER"))
+    found = model_candidates(text, predictions, gazetteer())
+    assert [(text[item.start : item.end], item.label) for item in found] == [
+        ("小布希", "PERSON"),
+        ("Katherine", "PERSON"),
     ]
 
 

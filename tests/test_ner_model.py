@@ -9,7 +9,13 @@ import pytest
 
 from zhextract.eval import eval_dir
 from zhextract.stages import ner
-from zhextract.stages.ner.features import char_tokens, word_features
+from zhextract.stages.ner.features import (
+    CharWordTokenizer,
+    char_bigrams,
+    char_tokens,
+    lexicon_features,
+    word_features,
+)
 from zhextract.train.ner import prepare, score
 from zhextract.train.ner_corpora import Sentence, decode_tags, to_traditional
 
@@ -97,6 +103,51 @@ def test_word_features_give_position_and_word_per_character() -> None:
     assert features[-1][1] == "台北市"
 
 
+def test_char_bigrams_are_simplified_and_end_with_a_line_break() -> None:
+    assert char_bigrams("臺北市") == ["台北", "北市", "市\n"]
+    assert char_bigrams("") == []
+
+
+def test_lexicon_features_mark_the_longest_dictionary_name() -> None:
+    text = "中國人民銀行行長"
+    assert lexicon_features(text, frozenset({"nt"})) == ("Lex=B_nt",) + ("Lex=I_nt",) * 5 + ("", "")
+    # with place names only, the organisation's leading country name is what matches
+    assert lexicon_features(text, frozenset({"ns"})) == ("Lex=B_ns", "Lex=I_ns") + ("",) * 6
+    assert lexicon_features("他說", frozenset({"ns", "nt"})) == ("", "")
+
+
+def test_tokenizer_sets_bigram_and_lexicon_attributes() -> None:
+    import spacy
+
+    tokenizer = CharWordTokenizer(spacy.blank("zh").vocab, True, True, ["nt"])
+    doc = tokenizer("中國人民銀行 行長")
+    assert [token.text for token in doc] == list("中國人民銀行行長")
+    assert [token.norm_ for token in doc][:2] == ["中国", "国人"]
+    assert doc[5].norm_ == "行 "  # bigrams are read off the text, trailing space included
+    assert [str(token.morph) for token in doc][:2] == ["Lex=B_nt", "Lex=I_nt"]
+    assert str(doc[6].morph) == ""
+
+
+def test_shipped_model_reads_the_features_it_was_trained_with() -> None:
+    config = ner.load_model().config
+    assert config["nlp"]["tokenizer"]["bigrams"] is True
+    assert config["nlp"]["tokenizer"]["lexicon_tags"]
+    embed = config["components"]["tok2vec"]["model"]["embed"]
+    assert {"NORM", "MORPH"} <= set(embed["attrs"])
+    assert ner.load_model().vocab.vectors.shape[1] > 0
+
+
+def test_character_vectors_share_simplified_and_traditional_forms() -> None:
+    from zhextract.train.ner_vectors import char_vectors
+
+    keys, data = char_vectors(8)
+    row = {key: index for index, key in enumerate(keys)}
+    assert data.shape == (len(keys), 8)
+    assert (data[row["國"]] == data[row["国"]]).all()
+    assert not (data[row["國"]] == data[row["州"]]).all()
+    assert all(char in row for char in "行政院長陳建仁臺北市")
+
+
 def test_decode_tags_reads_iob2_and_bmes() -> None:
     pieces = ["李", "四", "在", "北", "京"]
     assert decode_tags(
@@ -132,4 +183,6 @@ def test_training_refuses_held_out_splits(held_out: str, tmp_path: Path) -> None
         pytest.skip("evaluation data (../shared/eval) is absent")
     with pytest.raises(SystemExit, match="--extra"):
         prepare(tmp_path, ["msra_test", held_out], "s2twp")
+    with pytest.raises(SystemExit, match="--extra"):
+        prepare(tmp_path, ["msra_test:10", f"{held_out}:5"], "s2twp")
     assert not any(tmp_path.iterdir())

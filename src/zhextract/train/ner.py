@@ -4,7 +4,8 @@
     python -m zhextract.train ner-score --split gsd_dev [--model DIR]
 
 Training data is UNER Chinese GSD train (Traditional), plus any `--extra` corpora
-converted from Simplified with OpenCC. The best model by entity F1 on GSD dev is
+converted from Simplified with OpenCC. Static character vectors are computed from
+jieba's dictionary first (`ner_vectors`). The best model by entity F1 on GSD dev is
 kept. GSD test and PUD test are for reporting only: never pass them to training.
 """
 
@@ -26,14 +27,19 @@ from ..eval import eval_dir
 from ..stages import ner
 from ..stages.ner.features import CharWordTokenizer, remember_features
 from .ner_corpora import Entity, Sentence, load_corpus
+from .ner_vectors import save_vectors
 
 HELD_OUT = ("gsd_test", "pud_test")
 MODEL_META = {
     "name": "zhextract_ner",
-    "description": "Traditional Chinese PER/LOC/ORG, characters + jieba word features; see MODEL_CARD.md",
+    "description": (
+        "Traditional Chinese PER/LOC/ORG: characters, bigrams, jieba word and dictionary"
+        " features, jieba-derived character vectors; see MODEL_CARD.md"
+    ),
     "license": "CC BY-SA 4.0 (trained on UNER Chinese GSD)",
 }
-# Measured on GSD dev: adding People's Daily dev + MSRA test (s2twp) lowered F1, so none.
+# Measured on GSD dev: adding People's Daily dev + MSRA test, or CLUENER train (all s2twp),
+# lowered F1, so none.
 DEFAULT_EXTRA: tuple[str, ...] = ()
 
 
@@ -65,16 +71,23 @@ def prepare(workdir: Path, extra: list[str], opencc: str) -> tuple[Path, Path]:
     root = eval_dir()
     if root is None:
         raise SystemExit("no evaluation data: set ZHEXTRACT_EVAL_DIR or provide ../shared/eval")
-    if set(extra) & {"gsd_train", "gsd_dev", *HELD_OUT}:
+    limits = dict(_name_and_limit(item) for item in extra)
+    if set(limits) & {"gsd_train", "gsd_dev", *HELD_OUT}:
         raise SystemExit(f"--extra takes added corpora only; gsd_dev selects, {HELD_OUT} report")
     train = load_corpus(root, "gsd_train")
-    for name in extra:
-        train += load_corpus(root, name, opencc)
+    for name, limit in limits.items():
+        train += load_corpus(root, name, opencc)[:limit]
     dev = load_corpus(root, "gsd_dev")
     train_path, dev_path = workdir / "train.spacy", workdir / "dev.spacy"
     print(f"train: {len(train)} sentences, {write_docbin(train, train_path)} entities")
     print(f"dev: {len(dev)} sentences, {write_docbin(dev, dev_path)} entities")
     return train_path, dev_path
+
+
+def _name_and_limit(item: str) -> tuple[str, int | None]:
+    """`cluener_train:3000` -> ("cluener_train", 3000): that corpus's first 3,000 sentences."""
+    name, _, limit = item.partition(":")
+    return name, int(limit) if limit else None
 
 
 def train(args: argparse.Namespace) -> int:
@@ -83,9 +96,12 @@ def train(args: argparse.Namespace) -> int:
     workdir = Path(args.workdir)
     extra = [name for name in args.extra.split(",") if name]
     train_path, dev_path = prepare(workdir, extra, args.opencc)
+    vectors_path = workdir / "vectors"
+    print(f"vectors: {save_vectors(vectors_path, args.vector_width)} characters")
     overrides: dict[str, object] = {
         "paths.train": str(train_path),
         "paths.dev": str(dev_path),
+        "paths.vectors": str(vectors_path),
         "training.max_steps": args.max_steps,
         "nlp.tokenizer.word_features": not args.no_word_features,
     }
@@ -107,7 +123,8 @@ def install(model_dir: Path) -> None:
         shutil.rmtree(target)
     shutil.copytree(model_dir, target)
     config = Config().from_disk(target / "config.cfg", interpolate=False)
-    config["paths"].update({"train": None, "dev": None})  # local build paths mean nothing shipped
+    # local build paths mean nothing once shipped
+    config["paths"].update({"train": None, "dev": None, "vectors": None})
     config.to_disk(target / "config.cfg", interpolate=False)
     meta_path = target / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -169,11 +186,14 @@ def main(argv: list[str]) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     fit = commands.add_parser("ner", help="convert data, train, optionally install")
     fit.add_argument(
-        "--extra", default=",".join(DEFAULT_EXTRA), help="extra corpora, comma-separated"
+        "--extra",
+        default=",".join(DEFAULT_EXTRA),
+        help="extra corpora, comma-separated; NAME:N keeps the first N sentences",
     )
     fit.add_argument("--opencc", default="s2twp", help="OpenCC config for Simplified corpora")
-    fit.add_argument("--max-steps", type=int, default=2000)
+    fit.add_argument("--max-steps", type=int, default=4000)
     fit.add_argument("--no-word-features", action="store_true")
+    fit.add_argument("--vector-width", type=int, default=32, help="static character vectors")
     fit.add_argument("--workdir", default="build/ner")
     fit.add_argument(
         "--set",

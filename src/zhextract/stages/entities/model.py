@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from functools import cache
 
-from .gazetteer import Gazetteer, read_lines, suffixes
+from .gazetteer import Gazetteer, read_lines, suffixes, word_set
 from .patterns import Candidate
 
 MODEL_LABELS = {"PER": "PERSON", "ORG": "ORG"}
 PLACE_LABELS = ("GPE", "LOC", "FAC")
+MAX_GLOSS_CHARS = 60  # how far back a Latin gloss's opening bracket is looked for
 
 
 @cache
@@ -39,15 +40,25 @@ def place_label(surface: str, names: Gazetteer) -> str:
     return "GPE"
 
 
+def _in_brackets(text: str, start: int) -> bool:
+    """Whether only Latin text stands between `start` and an opening bracket: (George W.Bush)."""
+    before = text[max(0, start - MAX_GLOSS_CHARS) : start]
+    opening = max(before.rfind("("), before.rfind("（"))
+    return opening >= 0 and before[opening + 1 :].isascii()
+
+
 def model_candidates(
     text: str, predictions: list[tuple[int, int, str]], names: Gazetteer
 ) -> list[Candidate]:
     """The model's entities as candidates with OntoNotes labels."""
     found = []
+    abbreviations = word_set("country_abbreviations.txt")
     for start, end, label in predictions:
-        if end - start < 2:
-            continue  # one-character guesses (美, 日) are abbreviations we do not tag
         surface = text[start:end]
+        if end - start < 2 or all(char in abbreviations for char in surface):
+            continue  # 美, 美日: country abbreviations, which we do not tag on their own
+        if surface.isascii() and _in_brackets(text, start):
+            continue  # a Latin gloss takes the label of the name it glosses (latin_glosses)
         mapped = MODEL_LABELS.get(label) or place_label(surface, names)
         found.append(Candidate(start, end, mapped, "model"))
     return found

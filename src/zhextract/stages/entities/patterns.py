@@ -391,6 +391,8 @@ def _proper_word(word: str, pos: str) -> bool:
     """A jieba proper noun, or an unknown word of two or more Chinese characters."""
     if len(word) < 2 or word in word_set("generic_heads.txt"):
         return False
+    if word.upper() in word_set("latin_non_org.txt"):
+        return False  # AI集團 (AI blocs) is no organization
     if pos == "x":
         return all(map(is_cjk, word))
     return pos.startswith(PROPER_POS)
