@@ -289,6 +289,11 @@ def test_model_spans_of_country_abbreviations_and_latin_glosses_are_left_out() -
     ]
 
 
+@pytest.mark.parametrize("text", ["", "局", "公司", "總統"])
+def test_empty_and_bare_ending_texts_give_no_entities(text: str) -> None:
+    assert find_entities(text) == []
+
+
 def test_works_without_words() -> None:
     text = "美國總統川普與南韓總統會晤"
     found = find_entities(text)

@@ -223,7 +223,7 @@ def name_before_title_candidates(view: TextView) -> list[Candidate]:
 
 
 def _title_ends_at(text: str, end: int) -> bool:
-    if text[end - 1] not in _last_chars(titles()):
+    if end <= 0 or text[end - 1] not in _last_chars(titles()):
         return False  # most positions: no title ends with this character
     return any(text[end - length : end] in titles() for length in range(1, min(MAX_TITLE, end) + 1))
 
@@ -305,7 +305,7 @@ def suffix_candidates(view: TextView, strong: list[Candidate]) -> list[Candidate
 
 def _suffixes_ending_at(text: str, end: int) -> Iterator[tuple[int, Suffix]]:
     table = suffixes()
-    if text[end - 1] not in _suffix_last_chars():
+    if end <= 0 or text[end - 1] not in _suffix_last_chars():
         return
     for length in range(1, min(_longest_suffix(), end) + 1):
         suffix = table.get(text[end - length : end])
