@@ -70,11 +70,12 @@ def predict_many(texts: Iterable[str], model: Language | None = None) -> list[li
 
 def _entities(doc: spacy.tokens.Doc) -> list[Prediction]:
     found = []
+    text = doc.text  # spaCy joins every token to make Doc.text: read it once, not per entity
     for ent in doc.ents:
         start, end = ent.start_char, ent.end_char
-        while start < end and doc.text[start].isspace():
+        while start < end and text[start].isspace():
             start += 1
-        while end > start and doc.text[end - 1].isspace():
+        while end > start and text[end - 1].isspace():
             end -= 1
         if start < end:
             found.append((start, end, ent.label_))
