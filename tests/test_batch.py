@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -285,19 +286,27 @@ def long_document(number: int) -> str:
     )
 
 
+def write_long_documents(folder: Path) -> None:
+    folder.mkdir()
+    for number in range(30):
+        (folder / f"doc{number:02d}.txt").write_text(long_document(number), encoding="utf-8")
+
+
 def wait_for_first_record(outdir: Path, process: subprocess.Popen[bytes]) -> None:
+    wait_until(lambda: any(outdir.glob("doc*.json")), process)
+
+
+def wait_until(ready: Callable[[], bool], process: subprocess.Popen[bytes]) -> None:
+    """Wait (up to 60 s) until `ready()` while the run is still going."""
     deadline = time.monotonic() + 60
-    while not any(outdir.glob("doc*.json")):
+    while not ready():
         assert process.poll() is None, "the run ended before writing a record"
         assert time.monotonic() < deadline, "no record written within 60 s"
         time.sleep(0.005)
 
 
 def test_killed_run_resumes_to_identical_outputs(tmp_path: Path) -> None:
-    source = tmp_path / "in"
-    source.mkdir()
-    for number in range(30):
-        (source / f"doc{number:02d}.txt").write_text(long_document(number), encoding="utf-8")
+    write_long_documents(tmp_path / "in")
     args = ["run", "in", "--date", "2025-04-01"]
     assert run_module(*args, "-o", "clean", cwd=tmp_path).returncode == 0
     clean = output_files(tmp_path / "clean")
@@ -324,10 +333,7 @@ def test_killed_run_resumes_to_identical_outputs(tmp_path: Path) -> None:
 
 
 def test_killed_jsonl_run_keeps_its_finished_records_and_resumes(tmp_path: Path) -> None:
-    source = tmp_path / "in"
-    source.mkdir()
-    for number in range(30):
-        (source / f"doc{number:02d}.txt").write_text(long_document(number), encoding="utf-8")
+    write_long_documents(tmp_path / "in")
     args = ["run", "in", "--date", "2025-04-01", "--format", "jsonl"]
     assert run_module(*args, "-o", "clean", cwd=tmp_path).returncode == 0
     clean = (tmp_path / "clean" / "records.jsonl").read_text(encoding="utf-8").splitlines()
@@ -340,11 +346,7 @@ def test_killed_jsonl_run_keeps_its_finished_records_and_resumes(tmp_path: Path)
         stderr=subprocess.DEVNULL,
     )
     journal = tmp_path / "killed" / "records.jsonl.partial"
-    deadline = time.monotonic() + 60
-    while not (journal.exists() and journal.read_bytes().count(b"\n") >= 1):
-        assert process.poll() is None, "the run ended before writing a record"
-        assert time.monotonic() < deadline, "no record journalled within 60 s"
-        time.sleep(0.005)
+    wait_until(lambda: journal.exists() and b"\n" in journal.read_bytes(), process)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     kept = journal.read_text(encoding="utf-8").split("\n")[:-1]  # whole lines only
@@ -359,10 +361,7 @@ def test_killed_jsonl_run_keeps_its_finished_records_and_resumes(tmp_path: Path)
 
 
 def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
-    source = tmp_path / "in"
-    source.mkdir()
-    for number in range(30):
-        (source / f"doc{number:02d}.txt").write_text(long_document(number), encoding="utf-8")
+    write_long_documents(tmp_path / "in")
     process = subprocess.Popen(
         [sys.executable, "-m", "zhextract", "run", "in", "-o", "out", "--jobs", "2"],
         cwd=tmp_path,
@@ -394,14 +393,19 @@ def test_stale_temporaries_are_removed(tmp_path: Path) -> None:
     assert sorted(path for path in tmp_path.rglob("*") if path.is_file()) == sorted(kept)
 
 
+def default_file_mode() -> int:
+    """The mode `open()` gives a new file under this process's umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def test_atomic_write_content_and_mode(tmp_path: Path) -> None:
     target = tmp_path / "new" / "record.json"
     write_atomically(target, "內容\n")
     write_atomically(target, "新的內容\n")
     assert target.read_bytes() == "新的內容\n".encode()
-    umask = os.umask(0)
-    os.umask(umask)
-    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert target.stat().st_mode & 0o777 == default_file_mode()
     assert [path.name for path in target.parent.iterdir()] == ["record.json"]
 
 
@@ -415,9 +419,7 @@ def test_atomic_write_without_unnamed_files(
         write_atomically(target, "新內容\ud800")
     write_atomically(target, "新內容\n")
     assert target.read_bytes() == "新內容\n".encode()
-    umask = os.umask(0)
-    os.umask(umask)
-    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert target.stat().st_mode & 0o777 == default_file_mode()
     assert [path.name for path in tmp_path.iterdir()] == ["record.json"]
 
 
