@@ -104,36 +104,35 @@ def _taken_offsets(chosen: Iterable[Candidate]) -> set[int]:
 
 def join_organizations(chosen: list[Candidate]) -> list[Candidate]:
     """中國 + 外交部 + 亞洲司 → one ORG: a body named with its country and parent body."""
-    result: list[Candidate] = []
-    for item in sorted(chosen):
-        previous = result[-1] if result else None
-        joins = (
-            previous is not None
-            and previous.end == item.start
-            and item.label == "ORG"
-            and previous.label in JOINS_ORGANIZATION
-        )
-        if joins and previous is not None:
-            result[-1] = Candidate(previous.start, item.end, "ORG", "pattern")
-        else:
-            result.append(item)
-    return result
+
+    def joins(previous: Candidate, item: Candidate) -> bool:
+        return item.label == "ORG" and previous.label in JOINS_ORGANIZATION
+
+    return _join_adjacent(chosen, joins, "ORG")
 
 
 def join_places(text: str, chosen: list[Candidate]) -> list[Candidate]:
     """臺北市 + 信義區, 四川省 + 資陽市 + 雁江區 → one GPE: an address from city down."""
-    result: list[Candidate] = []
-    for item in sorted(chosen):
-        previous = result[-1] if result else None
-        joins = (
-            previous is not None
-            and previous.end == item.start
-            and previous.label == item.label == "GPE"
+
+    def joins(previous: Candidate, item: Candidate) -> bool:
+        return (
+            previous.label == item.label == "GPE"
             and text[previous.end - 1] in ADMINISTRATIVE_ENDS
             and text[item.end - 1] in LOWER_UNIT_ENDS
         )
-        if joins and previous is not None:
-            result[-1] = Candidate(previous.start, item.end, "GPE", "pattern")
+
+    return _join_adjacent(chosen, joins, "GPE")
+
+
+def _join_adjacent(
+    chosen: list[Candidate], joins: Callable[[Candidate, Candidate], bool], label: str
+) -> list[Candidate]:
+    """Candidates in order, each touching pair that `joins` accepts made one `label` span."""
+    result: list[Candidate] = []
+    for item in sorted(chosen):
+        previous = result[-1] if result else None
+        if previous is not None and previous.end == item.start and joins(previous, item):
+            result[-1] = Candidate(previous.start, item.end, label, "pattern")
         else:
             result.append(item)
     return result

@@ -327,13 +327,12 @@ def _composed(
         yield Candidate(start, end, suffix.label, "pattern")
     if suffix.kind == "org" and len(suffix.text) >= 2:
         yield from _with_descriptive_middle(view, ends_at, suffix_start, end, suffix)
+        yield from _named_noun_chain(view, suffix_start, end, suffix)
     # A one-character organization or facility suffix after an unlisted word is too
     # often a common noun (冠軍, 郵政局).
     trusted = len(suffix.text) >= 2 or suffix.kind == "place"
     if suffix.kind in ("fac", "place", "org"):
         yield from _proper_token_heads(view, suffix_start, end, suffix, trusted)
-    if suffix.kind == "org" and len(suffix.text) >= 2:
-        yield from _named_noun_chain(view, suffix_start, end, suffix)
 
 
 def _pair_start(view: TextView, ends_at: dict[int, list[Candidate]], head: Candidate) -> int:
