@@ -49,7 +49,7 @@ def relative_words() -> dict[str, tuple[str, int]]:
 @cache
 def day_parts() -> dict[str, int]:
     """Times of day (下午) and the hours they add to a 12-hour clock."""
-    return {word: int(hours) for word, kind, hours in _rows("date_words.tsv") if kind == "day_part"}
+    return {word: int(hours) for word, hours in date_words("day_part").items()}
 
 
 @cache

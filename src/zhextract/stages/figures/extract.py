@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ...doc import covered
 from .counted import Token, TokenIndex, counted_noun
 from .numbers import numeral_chars, parse_number
 from .patterns import (
@@ -132,9 +133,7 @@ def _pieces_are_money(figure: dict[str, Any], text: str) -> bool:
 
 def _currency_names(text: str, masked: str, figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Currencies named with no amount (人民幣兌美元): MONEY with value None."""
-    in_figures = [False] * len(text)
-    for figure in figures:
-        in_figures[figure["start"] : figure["end"]] = [True] * (figure["end"] - figure["start"])
+    in_figures = covered(len(text), figures)
     names = []
     for match in currency_name_regex().finditer(masked):
         start, end = match.span()
