@@ -48,19 +48,12 @@ def to_record(doc: Doc, pipeline_name: str, pipeline_version: str) -> dict[str, 
 
 def _with_source_offsets(doc: Doc, items: list[Span]) -> list[Span]:
     """JSON-ready copies of `items` with their source offsets (see `Doc.source_span`)."""
-    offset_map = doc.offset_map
     ready_items = []
     for item in items:
         # Most spans hold only plain values and need no conversion (tokens: text, offsets, pos).
         plain = PLAIN_TYPES.issuperset(map(type, item.values()))
         ready = dict(item) if plain else json_ready(item)
-        start, end = item["start"], item["end"]
-        if not offset_map:
-            ready["source_start"], ready["source_end"] = start, end
-        elif end <= start:
-            ready["source_start"] = ready["source_end"] = offset_map[start]
-        else:
-            ready["source_start"], ready["source_end"] = offset_map[start], offset_map[end - 1] + 1
+        ready["source_start"], ready["source_end"] = doc.source_span(item["start"], item["end"])
         ready_items.append(ready)
     return ready_items
 
