@@ -63,9 +63,22 @@ class Gazetteer:
         # Every proper prefix of a name: the scan for names at a position stops as soon
         # as the text there is no longer the start of one.
         self.prefixes = {name[:length] for name in names for length in range(1, len(name))}
+        # The first two characters of every name (all of a one-character name): most
+        # positions of a text start none, and one lookup tells.
+        self.openings = {name[:2] for name in names}
 
     def label(self, name: str) -> str | None:
         return self.names.get(name)
+
+    def possible_starts(self, text: str) -> list[int]:
+        """The positions of `text` where a name may start (its first two characters open
+        one): most positions of a text are ruled out here, with no call per character."""
+        openings, names = self.openings, self.names
+        return [
+            start
+            for start in range(len(text))
+            if text[start : start + 2] in openings or text[start] in names
+        ]
 
     def longest_at(self, text: str, start: int) -> tuple[int, str] | None:
         """(end, label) of the longest name starting at `start`, if any."""

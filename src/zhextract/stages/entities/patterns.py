@@ -59,12 +59,17 @@ class TextView:
             self.ends = set(self.starts)
         self.pos_at = [""] * len(self.text)
         self.token_at = [-1] * len(self.text)
+        self.starts.update(token[0] for token in self.tokens)
+        self.ends.update(token[1] for token in self.tokens)
+        pos_at, token_at, length = self.pos_at, self.token_at, len(self.text)
         for index, (start, end, pos) in enumerate(self.tokens):
-            self.starts.add(start)
-            self.ends.add(end)
-            stop = min(end, len(self.text))
-            self.pos_at[start:stop] = [pos] * (stop - start)
-            self.token_at[start:stop] = [index] * (stop - start)
+            if end - start == 1 and end <= length:  # most words: no slices to build
+                pos_at[start] = pos
+                token_at[start] = index
+                continue
+            stop = min(end, length)
+            pos_at[start:stop] = [pos] * (stop - start)
+            token_at[start:stop] = [index] * (stop - start)
 
     def token_ending_at(self, end: int) -> tuple[int, int, str] | None:
         if end <= 0 or end > len(self.text) or self.token_at[end - 1] < 0:
@@ -97,7 +102,7 @@ def gazetteer_candidates(view: TextView, names: Gazetteer) -> list[Candidate]:
     """The longest gazetteer name at every position, plus Country + 人 nationalities."""
     text = view.text
     found = []
-    for start in range(len(text)):
+    for start in names.possible_starts(text):
         hit = names.longest_at(text, start)
         if hit is None:
             continue
@@ -185,9 +190,13 @@ def title_person_candidates(view: TextView, names: Gazetteer) -> list[Candidate]
     """The name after a title: 司長劉勁松 → 劉勁松, 首席公使橫地晃 → 橫地晃."""
     text = view.text
     found = []
+    last_chars = _last_chars(titles())
     for title_end in range(1, len(text)):
-        # The title must end a word: 記者會上 has no title 記者.
-        if title_end not in view.ends or not _title_ends_at(text, title_end):
+        # Most positions: no title ends with this character. And the title must end a
+        # word: 記者會上 has no title 記者.
+        if text[title_end - 1] not in last_chars or title_end not in view.ends:
+            continue
+        if not _title_ends_at(text, title_end):
             continue
         if names.longest_at(text, title_end) is not None:
             continue  # a known name (or organization) follows; the gazetteer has it
@@ -223,8 +232,6 @@ def name_before_title_candidates(view: TextView) -> list[Candidate]:
 
 
 def _title_ends_at(text: str, end: int) -> bool:
-    if end <= 0 or text[end - 1] not in _last_chars(titles()):
-        return False  # most positions: no title ends with this character
     return any(text[end - length : end] in titles() for length in range(1, min(MAX_TITLE, end) + 1))
 
 
@@ -296,8 +303,11 @@ def suffix_candidates(view: TextView, strong: list[Candidate]) -> list[Candidate
         if candidate.label in ("GPE", "LOC", "ORG", "PERSON", "FAC"):
             ends_at.setdefault(candidate.end, []).append(candidate)
     found: list[Candidate] = []
+    text, last_chars = view.text, _suffix_last_chars()
     for end in sorted(view.ends):
-        for suffix_start, suffix in _suffixes_ending_at(view.text, end):
+        if not 0 < end <= len(text) or text[end - 1] not in last_chars:
+            continue  # most words: no suffix ends with their last character
+        for suffix_start, suffix in _suffixes_ending_at(text, end):
             if suffix.kind != "orgword":
                 found.extend(_composed(view, ends_at, suffix_start, end, suffix))
     return found
@@ -305,8 +315,6 @@ def suffix_candidates(view: TextView, strong: list[Candidate]) -> list[Candidate
 
 def _suffixes_ending_at(text: str, end: int) -> Iterator[tuple[int, Suffix]]:
     table = suffixes()
-    if end <= 0 or text[end - 1] not in _suffix_last_chars():
-        return
     for length in range(1, min(_longest_suffix(), end) + 1):
         suffix = table.get(text[end - length : end])
         if suffix is not None:
