@@ -280,7 +280,7 @@ def test_a_district_after_its_city_makes_one_address() -> None:
 def test_model_spans_of_country_abbreviations_and_latin_glosses_are_left_out() -> None:
     text = "美日同盟與小布希（George W.Bush）及Katherine會面"
     bush, katherine = text.index("Bush"), text.index("Katherine")
-    predictions = [(0, 2, "PER"), (5, 8, "PER"), (bush, bush + 4, "PER")]
+    predictions = [(0, 2, "PER"), (0, 4, "ORG"), (5, 8, "PER"), (bush, bush + 4, "PER")]
     predictions.append((katherine, katherine + 9, "PER"))
     found = model_candidates(text, predictions, gazetteer())
     assert [(text[item.start : item.end], item.label) for item in found] == [

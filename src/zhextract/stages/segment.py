@@ -93,7 +93,9 @@ def _posseg_tokenizer(lexicon: str, user_dict: str | None) -> Any:
 
 
 @cache
-def _word_table(lexicon: str, user_dict: str | None) -> WordTable:
+def loaded_word_table(lexicon: str, user_dict: str | None) -> WordTable:
+    """The word table the segment stage cuts with, read once per process (pass both
+    arguments, by position: the cache keys on them as given)."""
     table = word_table(lexicon)
     if user_dict is None:
         return table
@@ -147,7 +149,7 @@ def cut_words(
             (pair.word, pair.flag if with_pos else "") for pair in pos_tokenizer.cut(projected)
         ]
     else:
-        table = _word_table(lexicon, user_dict)
+        table = loaded_word_table(lexicon, user_dict)
         pieces = _dictionary_pieces(table, projected, with_pos)
         if hmm == "content":
             pieces = _guess_in_content_runs(table, pieces, with_pos)

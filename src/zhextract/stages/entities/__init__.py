@@ -191,7 +191,7 @@ def make_entities_stage(model: bool = True) -> Stage:
     def entities(doc: Doc) -> None:
         tokens = doc.token_tuples()
         paragraphs = [(item["start"], item["end"]) for item in doc.paragraphs]
-        predictions = predict(doc.text) if predict else []
+        predictions = predict(doc.text, tokens) if predict else []
         doc.entities = [
             doc.span(item.start, item.end, label=item.label, source=item.source)
             for item in find_entities(doc.text, tokens, paragraphs, predictions)
@@ -200,7 +200,9 @@ def make_entities_stage(model: bool = True) -> Stage:
     return entities
 
 
-def _model_predictor() -> Callable[[str], list[tuple[int, int, str]]]:
+def _model_predictor() -> Callable[
+    [str, Sequence[tuple[int, int, str]]], list[tuple[int, int, str]]
+]:
     from .. import ner
 
     ner.load_model()  # fail when the pipeline is built, not on the first document

@@ -55,8 +55,8 @@ def model_candidates(
     abbreviations = word_set("country_abbreviations.txt")
     for start, end, label in predictions:
         surface = text[start:end]
-        if end - start < 2 or all(char in abbreviations for char in surface):
-            continue  # 美, 美日: country abbreviations, which we do not tag on their own
+        if end - start < 2 or all(char in abbreviations for char in surface[:2]):
+            continue  # 美日, 美日同盟: country abbreviations, and what two countries share
         if surface.isascii() and _in_brackets(text, start):
             continue  # a Latin gloss takes the label of the name it glosses (latin_glosses)
         mapped = MODEL_LABELS.get(label) or place_label(surface, names)

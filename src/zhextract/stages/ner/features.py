@@ -1,212 +1,268 @@
-"""The NER model's tokenizer: one token per character, with jieba word features.
+"""The NER model's input: integer features per character, computed with numpy.
 
-Chinese names have no spaces to mark their edges, so the model reads characters.
-Each character token also carries, from jieba on a character-for-character
-Simplified projection of the text, where it sits in its word and the word's
-dictionary part of speech (`tag_`, e.g. "B-nr") and the word itself (`lemma_`). Names in
-jieba's dictionary and its HMM guesses thus become features, not decisions.
-Optionally (the model's config says which), a token also carries the character
-bigram it starts (`norm_`), and where it sits in the longest proper-name word of
-jieba's dictionary that covers it, whatever jieba's cut chose (`morph`, e.g. "Lex=B_nt").
-The tokenizer is registered with spaCy so a saved model's config can name it.
+Chinese names have no spaces to mark their edges, so the model reads characters. Each
+character of the projected text (Simplified, full-width ASCII folded; same length and
+offsets, see `segment_lexicon.project`) gets:
+
+* `char`: its row in the model's character vocabulary (0: unknown);
+* `shape`: Han, Latin, digit, space or other;
+* `bigram`: a hash of the character and the next one;
+* `word_tag`: its place in the segment stage's word (S/B/M/E) with that word's POS tag;
+* `word`: the word's row in the model's word vocabulary (0: unknown);
+* `name`: where it sits (first or later character) in the longest proper name of the
+  segment dictionary (person, place, organisation or other name tag) that covers it,
+  whatever the cut chose, and that name's tag (0: in none).
+
+Words come from the segment stage's tokens, so the pipeline cuts the text once for
+both. Training and prediction both call `encode`, so they always see the same values.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 
-import spacy
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
+import numpy as np
 
-from ..segment import to_simplified
+from ..segment import loaded_word_table
+from ..segment_lexicon import project
 
-TOKENIZER_NAME = "zhextract.char_words.v1"
+Token = tuple[int, int, str]
+COLUMNS = ("char", "shape", "bigram", "word_tag", "word", "name")
+SHAPES = ("other", "han", "latin", "digit", "space")
+POSITIONS = ("S", "B", "M", "E")
+NAME_TAGS = ("nr", "nrfg", "nrt", "ns", "nt", "nz")
+LONGEST_NAME = 8
+# The character after the last one, for the last bigram.
+END_CODE = ord("\n")
+_HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The model's lookup tables: characters, POS tags and words, by row."""
+
+    chars: str
+    tags: tuple[str, ...]
+    words: tuple[str, ...]
+    bigram_rows: int
+
+    def __post_init__(self) -> None:
+        codes = np.frombuffer(self.chars.encode("utf-32-le"), dtype=np.uint32)
+        order = np.argsort(codes, kind="stable")
+        object.__setattr__(self, "_sorted_codes", codes[order])
+        object.__setattr__(self, "_sorted_rows", (order + 1).astype(np.int32))
+        object.__setattr__(self, "_tag_rows", {tag: row for row, tag in enumerate(self.tags)})
+        object.__setattr__(
+            self, "_word_rows", {word: row + 1 for row, word in enumerate(self.words)}
+        )
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        """Rows per feature column (row 0 of char, word_tag and word is "unknown")."""
+        return {
+            "char": len(self.chars) + 1,
+            "shape": len(SHAPES),
+            "bigram": self.bigram_rows,
+            "word_tag": len(self.tags) * len(POSITIONS),
+            "word": len(self.words) + 1,
+            "name": 1 + 2 * len(NAME_TAGS),
+        }
+
+    def char_rows(self, codes: np.ndarray) -> np.ndarray:
+        sorted_codes: np.ndarray = self._sorted_codes  # type: ignore[attr-defined]
+        found = np.searchsorted(sorted_codes, codes)
+        found = np.minimum(found, len(sorted_codes) - 1)
+        rows: np.ndarray = self._sorted_rows[found]  # type: ignore[attr-defined]
+        return np.where(sorted_codes[found] == codes, rows, 0)
+
+    @property
+    def tag_rows(self) -> dict[str, int]:
+        """POS tag -> row (0: unknown); a token's word_tag row is row * 4 + position."""
+        rows: dict[str, int] = self._tag_rows  # type: ignore[attr-defined]
+        return rows
+
+    @property
+    def word_rows(self) -> dict[str, int]:
+        """Projected word -> row (0: unknown)."""
+        rows: dict[str, int] = self._word_rows  # type: ignore[attr-defined]
+        return rows
+
+    def tag_row(self, tag: str) -> int:
+        return self.tag_rows.get(tag, 0)
+
+
+def codes_of(text: str) -> np.ndarray:
+    """Unicode code points of `text`, one per character."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def shapes(codes: np.ndarray) -> np.ndarray:
+    """The `SHAPES` row of every code point."""
+    result = np.zeros(len(codes), dtype=np.int32)
+    han = ((codes >= 0x4E00) & (codes < 0xA000)) | ((codes >= 0x3400) & (codes < 0x4DC0))
+    han |= codes >= 0x20000
+    latin = ((codes | 0x20) >= ord("a")) & ((codes | 0x20) <= ord("z"))
+    digit = (codes >= ord("0")) & (codes <= ord("9"))
+    space = np.isin(codes, (0x20, 0x09, 0x0A, 0x0D, 0x3000, 0xA0))
+    for row, mask in enumerate((han, latin, digit, space), start=1):
+        result[mask] = row
+    return result
+
+
+def bigram_rows(codes: np.ndarray, rows: int) -> np.ndarray:
+    """A hash of each character with the next (the last pairs with a line break)."""
+    first = codes.astype(np.uint64)
+    second = np.append(first[1:], np.uint64(END_CODE))
+    return _hashed(first * np.uint64(0x110000) + second, rows)
+
+
+def _hashed(keys: np.ndarray, rows: int) -> np.ndarray:
+    mixed = keys * _HASH_MULTIPLIER  # wraps modulo 2**64, as intended
+    return ((mixed >> np.uint64(32)) % np.uint64(rows)).astype(np.int32)
+
+
+@dataclass(frozen=True)
+class Words:
+    """The segment stage's tokens as columns: start and end offsets (arrays) and tags."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    tags: Sequence[str]
+
+    @classmethod
+    def of(cls, tokens: Sequence[Token]) -> Words:
+        bounds = np.fromiter(
+            (offset for start, end, _ in tokens for offset in (start, end)),
+            dtype=np.int64,
+            count=2 * len(tokens),
+        )
+        return cls(bounds[0::2], bounds[1::2], [token[2] for token in tokens])
+
+
+def word_columns(
+    projected: str, words: Words, vocabulary: Vocabulary
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per character: (word_tag row, word row). Characters outside every token are
+    single "x" words with no vocabulary row."""
+    n = len(projected)
+    unknown_tag = vocabulary.tag_row("x") * len(POSITIONS)
+    word_tag = np.full(n, unknown_tag, dtype=np.int32)
+    word = np.zeros(n, dtype=np.int32)
+    if not len(words.starts):
+        return word_tag, word
+    starts, ends = words.starts, words.ends
+    tag_rows, word_rows = vocabulary.tag_rows, vocabulary.word_rows
+    tag_column = np.array([tag_rows.get(tag, 0) for tag in words.tags], dtype=np.int32)
+    word_column = np.array(
+        [
+            word_rows.get(projected[start:end], 0)
+            for start, end in zip(starts.tolist(), ends.tolist())
+        ],
+        dtype=np.int32,
+    )
+    lengths = ends - starts
+    index_in_word = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    covered = np.repeat(starts, lengths) + index_in_word
+    length_of_word = np.repeat(lengths, lengths)
+    position = np.where(
+        length_of_word == 1,
+        0,
+        np.where(index_in_word == 0, 1, np.where(index_in_word == length_of_word - 1, 3, 2)),
+    )
+    word_tag[covered] = np.repeat(tag_column, lengths) * len(POSITIONS) + position
+    word[covered] = np.repeat(word_column, lengths)
+    return word_tag, word
+
+
+_HASH_BASE = np.uint64(0x110003)
+_FILTER_BITS = 20
+_FILTER_SHIFT = np.uint64(64 - _FILTER_BITS)
+
+
+def _rolling_hashes(codes: np.ndarray, length: int, shorter: np.ndarray | None) -> np.ndarray:
+    """Hashes of every `length`-character substring, from those one character shorter."""
+    if shorter is None:
+        return codes.astype(np.uint64)
+    return shorter[:-1] * _HASH_BASE + codes[length - 1 :].astype(np.uint64)
+
+
+def _filter_slots(hashes: np.ndarray) -> np.ndarray:
+    """Well-mixed top bits of the hashes (short names' raw hashes leave them all zero)."""
+    return (hashes * _HASH_MULTIPLIER) >> _FILTER_SHIFT
 
 
 @cache
-def _tagged_cut() -> Callable[[str], list[tuple[str, str]]]:
-    """jieba words with their dictionary POS; "new" for words jieba's HMM found.
-
-    jieba.posseg tags unknown words too but is six times slower than this lookup.
-    """
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
-
-    def tag(word: str) -> str:
-        return tags.get(word) or ("new" if all("\u4e00" <= c <= "\u9fff" for c in word) else "x")
-
-    return lambda text: [(word, tag(word)) for word in jieba.cut(text)]
-
-
-Features = tuple[tuple[str, str], ...]
-_remembered: dict[str, Features] | None = None
-_remembered_lexicon: dict[tuple[str, frozenset[str]], tuple[str, ...]] | None = None
-
-
-def remember_features(enabled: bool) -> None:
-    """Keep features per text: training re-tokenizes every sentence each epoch and
-    jieba dominates that; at prediction time texts rarely repeat."""
-    global _remembered, _remembered_lexicon
-    _remembered = {} if enabled else None
-    _remembered_lexicon = {} if enabled else None
+def name_lexicon() -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Length -> (sorted hashes, NAME_TAGS index, filter) of the segment dictionary's
+    proper names. The filter marks the top bits of every name's hash: a substring whose
+    bits are unmarked is no name, and most substrings are ruled out by one lookup
+    before any binary search."""
+    by_length: dict[int, tuple[list[str], list[int]]] = {}
+    for word, tag in loaded_word_table("default", None).tags.items():
+        if tag in NAME_TAGS and 2 <= len(word) <= LONGEST_NAME:
+            words, tags = by_length.setdefault(len(word), ([], []))
+            words.append(word)
+            tags.append(NAME_TAGS.index(tag))
+    lexicon = {}
+    for length, (words, tags) in by_length.items():
+        # one row of code points per word, folded as `_rolling_hashes` folds text
+        codes = codes_of("".join(words)).reshape(len(words), length).astype(np.uint64)
+        hashes = codes[:, 0]
+        for column in range(1, length):
+            hashes = hashes * _HASH_BASE + codes[:, column]
+        order = np.argsort(hashes, kind="stable")
+        seen = np.zeros(1 << _FILTER_BITS, dtype=bool)
+        seen[_filter_slots(hashes)] = True
+        lexicon[length] = (hashes[order], np.array(tags, dtype=np.int32)[order], seen)
+    return lexicon
 
 
-def word_features(text: str) -> Features:
-    """(tag, word) for every character of `text`: tag is BMES position + jieba POS."""
-    if _remembered is None:
-        return _word_features(text)
-    if text not in _remembered:
-        _remembered[text] = _word_features(text)
-    return _remembered[text]
-
-
-def _word_features(text: str) -> Features:
-    features: list[tuple[str, str]] = []
-    for word, flag in _tagged_cut()(to_simplified(text)):
-        if len(word) == 1:
-            features.append((f"S-{flag}", word))
+def name_rows(codes: np.ndarray) -> np.ndarray:
+    """Per character: 1 + 2 * tag (+1 after the first character) of the longest dictionary
+    name covering it; 0 where none does."""
+    lexicon = name_lexicon()
+    rows = np.zeros(len(codes), dtype=np.int32)
+    hashes_by_length = {}
+    hashes = None
+    for length in range(1, min(LONGEST_NAME, len(codes)) + 1):
+        hashes = _rolling_hashes(codes, length, hashes)
+        hashes_by_length[length] = hashes
+    for length in sorted(hashes_by_length, reverse=True):
+        if length not in lexicon:
             continue
-        positions = ["B"] + ["M"] * (len(word) - 2) + ["E"]
-        features.extend((f"{position}-{flag}", word) for position in positions)
-    if len(features) != len(text):  # never expected; keep offsets safe regardless
-        return tuple(("S-x", char) for char in to_simplified(text))
-    return tuple(features)
+        keys, tags, seen = lexicon[length]
+        hashes = hashes_by_length[length]
+        candidates = np.flatnonzero(seen[_filter_slots(hashes)])
+        found = np.minimum(np.searchsorted(keys, hashes[candidates]), len(keys) - 1)
+        matched = keys[found] == hashes[candidates]
+        starts = candidates[matched]
+        tag_rows = 1 + 2 * tags[found[matched]]
+        for offset in range(length):
+            positions = starts + offset
+            free = rows[positions] == 0
+            rows[positions[free]] = tag_rows[free] + (offset > 0)
+    return rows
 
 
-def char_bigrams(text: str) -> list[str]:
-    """The Simplified bigram each character starts; the last one pairs with a line break."""
-    padded = to_simplified(text) + "\n"
-    return [padded[index : index + 2] for index in range(len(text))]
+def encode(text: str, tokens: Sequence[Token] | Words, vocabulary: Vocabulary) -> np.ndarray:
+    """An (len(text), len(COLUMNS)) int32 array of feature rows, in `COLUMNS` order.
 
-
-def dictionary_tags() -> dict[str, str]:
-    """jieba's dictionary: Simplified word -> part-of-speech tag."""
-    _tagged_cut()  # initialises jieba
-    import jieba.posseg
-
-    tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
-    return tags
-
-
-@cache
-def _dictionary_words(tags: frozenset[str]) -> tuple[dict[str, str], int]:
-    """jieba's dictionary words of 2+ characters with one of `tags`, and the longest length."""
-    words = {word: tag for word, tag in dictionary_tags().items() if tag in tags and len(word) >= 2}
-    return words, max(map(len, words), default=0)
-
-
-def lexicon_features(text: str, tags: frozenset[str]) -> tuple[str, ...]:
-    """Per character: position and tag of the longest `tags` dictionary word covering it.
-
-    "Lex=B_nt" for the first character of an organisation name in jieba's dictionary,
-    "Lex=I_nt" inside it, "" outside any. Unlike the cut, overlapping readings count.
+    `tokens` are (start, end, pos) words of `text`, as the segment stage cuts them.
     """
-    if _remembered_lexicon is None:
-        return _lexicon_features(text, tags)
-    key = (text, tags)
-    if key not in _remembered_lexicon:
-        _remembered_lexicon[key] = _lexicon_features(text, tags)
-    return _remembered_lexicon[key]
-
-
-def _lexicon_features(text: str, tags: frozenset[str]) -> tuple[str, ...]:
-    words, longest = _dictionary_words(tags)
-    simplified = to_simplified(text)
-    best = [0] * len(text)  # length of the longest word covering each character so far
-    marks = [""] * len(text)
-    for start in range(len(simplified)):
-        for length in range(min(longest, len(simplified) - start), 1, -1):
-            tag = words.get(simplified[start : start + length])
-            if tag is None:
-                continue
-            for index in range(start, start + length):
-                if length > best[index]:
-                    best[index] = length
-                    marks[index] = f"Lex={'B' if index == start else 'I'}_{tag}"
-            break
-    return tuple(marks)
-
-
-def char_tokens(text: str) -> tuple[list[str], list[bool], list[int]]:
-    """Characters as tokens; a single space after a character becomes its trailing space.
-
-    Returns the words, their trailing-space flags, and each word's index into `text`.
-    """
-    words: list[str] = []
-    spaces: list[bool] = []
-    starts: list[int] = []
-    for index, char in enumerate(text):
-        if char == " " and words and not spaces[-1] and starts[-1] == index - 1:
-            spaces[-1] = True
-            continue
-        words.append(char)
-        spaces.append(False)
-        starts.append(index)
-    return words, spaces, starts
-
-
-class CharWordTokenizer:
-    """spaCy tokenizer: character tokens, optionally with jieba word features,
-    character bigrams (`norm_`) and dictionary proper-name matches (`morph`)."""
-
-    def __init__(
-        self,
-        vocab: Vocab,
-        use_word_features: bool = True,
-        use_bigrams: bool = False,
-        lexicon_tags: Iterable[str] = (),
-    ) -> None:
-        self.vocab = vocab
-        self.use_word_features = use_word_features
-        self.use_bigrams = use_bigrams
-        self.lexicon_tags = frozenset(lexicon_tags)
-
-    def __call__(self, text: str) -> Doc:
-        words, spaces, starts = char_tokens(text)
-        if not self.use_word_features or not words:
-            return Doc(self.vocab, words=words, spaces=spaces)
-        features = word_features(text)
-        tags = [features[start][0] for start in starts]
-        lemmas = [features[start][1] for start in starts]
-        morphs = None
-        if self.lexicon_tags:
-            marks = lexicon_features(text, self.lexicon_tags)
-            morphs = [marks[start] for start in starts]
-        doc = Doc(self.vocab, words=words, spaces=spaces, tags=tags, lemmas=lemmas, morphs=morphs)
-        if self.use_bigrams:
-            bigrams = char_bigrams(text)
-            for token, start in zip(doc, starts):
-                token.norm_ = bigrams[start]
-        return doc
-
-    # spaCy serialises tokenizers with the pipeline; this one has no state to save.
-    def to_bytes(self, **kwargs: object) -> bytes:
-        return b""
-
-    def from_bytes(self, data: bytes, **kwargs: object) -> CharWordTokenizer:
-        return self
-
-    def to_disk(self, path: object, **kwargs: object) -> None:
-        return None
-
-    def from_disk(self, path: object, **kwargs: object) -> CharWordTokenizer:
-        return self
-
-
-@spacy.registry.tokenizers(TOKENIZER_NAME)
-def create_char_word_tokenizer(
-    word_features: bool = True,
-    bigrams: bool = False,
-    lexicon_tags: list[str] | None = None,
-) -> Callable[[spacy.Language], CharWordTokenizer]:
-    def make(nlp: spacy.Language) -> CharWordTokenizer:
-        return CharWordTokenizer(nlp.vocab, word_features, bigrams, lexicon_tags or ())
-
-    return make
+    words = tokens if isinstance(tokens, Words) else Words.of(tokens)
+    projected = project(text)
+    codes = codes_of(projected)
+    word_tag, word = word_columns(projected, words, vocabulary)
+    return np.stack(
+        [
+            vocabulary.char_rows(codes),
+            shapes(codes),
+            bigram_rows(codes, vocabulary.bigram_rows),
+            word_tag,
+            word,
+            name_rows(codes),
+        ],
+        axis=1,
+    ).astype(np.int32)

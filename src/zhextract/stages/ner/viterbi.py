@@ -1,0 +1,86 @@
+"""The best tag sequence under the network's scores and its CRF transitions (Viterbi).
+
+A Python loop over every character of a long document would cost more than the network.
+Most characters are plainly outside any name: where the "O" score beats every other tag's
+by more than any path could gain from transitions, "O" is in every best path, so those
+characters are fixed first and only the runs between them are decoded: runs padded
+to the same power of two go through the recurrence together.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+OUTSIDE = 0  # the row of the "O" tag
+# Runs are padded to a power of two, at least this.
+SHORTEST_PADDING = 4
+_IMPOSSIBLE = np.float32(-1e9)
+
+
+def best_tags(
+    emissions: np.ndarray, transitions: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> np.ndarray:
+    """The highest-scoring tag per character: emissions (n, tags) plus transitions[i, j]
+    for tag j after tag i, start[] for the first tag and end[] for the last."""
+    n = len(emissions)
+    tags = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return tags
+    bounds = np.concatenate([transitions.ravel(), start, end])
+    gain = 2 * float(bounds.max() - bounds.min())
+    others = emissions.copy()
+    others[:, OUTSIDE] = -np.inf
+    open_positions = emissions[:, OUTSIDE] - others.max(axis=1) <= gain
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], open_positions.astype(np.int8), [0]])))
+    firsts, lengths = edges[::2], edges[1::2] - edges[::2]
+    padded = 1 << np.ceil(np.log2(np.maximum(lengths, SHORTEST_PADDING))).astype(np.int64)
+    at_start = (firsts == 0)[:, None]
+    at_end = (firsts + lengths == n)[:, None]
+    before = np.where(at_start, start[None], transitions[OUTSIDE][None])
+    after = np.where(at_end, end[None], transitions[:, OUTSIDE][None])
+    for length in np.unique(padded).tolist():
+        group = padded == length
+        edges_of_group = (before[group], after[group])
+        _decode_group(
+            emissions, transitions, edges_of_group, length, firsts[group], lengths[group], tags
+        )
+    return tags
+
+
+def _decode_group(
+    emissions: np.ndarray,
+    transitions: np.ndarray,
+    edges: tuple[np.ndarray, np.ndarray],
+    length: int,
+    firsts: np.ndarray,
+    lengths: np.ndarray,
+    tags: np.ndarray,
+) -> None:
+    """Viterbi over runs padded to `length`, padding forced to "O". `edges` score the
+    tag before a run's first character and the step out of its last one, so every run
+    ends as it would in the whole text."""
+    before, after = edges  # (runs, tags) each
+    offsets = np.arange(length)
+    real = offsets[None, :] < lengths[:, None]
+    positions = (firsts[:, None] + offsets[None, :])[real]
+    scores = np.full((len(firsts), length, emissions.shape[1]), _IMPOSSIBLE, dtype=np.float32)
+    scores[:, :, OUTSIDE] = 0
+    scores[real] = emissions[positions]
+    best = before + scores[:, 0]
+    back = np.zeros((len(firsts), length, emissions.shape[1]), dtype=np.int64)
+    ending_steps = set(lengths.tolist())
+    for step in range(1, length):
+        candidates = best[:, :, None] + transitions
+        if step in ending_steps:
+            ended = lengths == step
+            candidates[ended, :, OUTSIDE] = best[ended] + after[ended]
+        pointers = candidates.argmax(axis=1)
+        back[:, step] = pointers
+        best = np.take_along_axis(candidates, pointers[:, None, :], axis=1)[:, 0] + scores[:, step]
+    best = best + np.where((lengths == length)[:, None], after, 0)
+    path = np.zeros((len(firsts), length), dtype=np.int64)
+    path[:, -1] = best.argmax(axis=1)
+    rows = np.arange(len(firsts))
+    for step in range(length - 1, 0, -1):
+        path[:, step - 1] = back[rows, step, path[:, step]]
+    tags[positions] = path[real]
