@@ -140,10 +140,38 @@ def vector_rows(vocabulary: Vocabulary, vectors: dict[str, np.ndarray], width: i
     return rows
 
 
+@dataclass(frozen=True)
+class TrainingData:
+    passages: list[Sentence]  # training sentences joined into passages
+    names: dict[str, list[str]]  # training entity names by label, for swapping
+    vocabulary: Vocabulary
+    vectors: np.ndarray  # fixed vectors by character row
+    encoded: list[tuple[np.ndarray, np.ndarray]]  # (features, gold tags) per passage
+    dev: list[Sentence]
+    dev_encoded: list[tuple[np.ndarray, Words]]
+
+
+def training_data(root: Path, settings: dict[str, Any], schedule: dict[str, Any]) -> TrainingData:
+    sentences = [s for name in TRAINING_CORPORA for s in load_corpus(root, name)]
+    joined = passages(sentences, schedule["join_sentences"])
+    train_set = [example(s) for s in joined]
+    vectors = char_vectors(settings["vector_width"])
+    vocabulary = build_vocabulary(train_set, vectors, settings)
+    dev = load_corpus(root, SELECTION_CORPUS)
+    dev_words = [Words.of(cut_words(s.text)) for s in dev]
+    return TrainingData(
+        passages=joined,
+        names=entity_names(sentences),
+        vocabulary=vocabulary,
+        vectors=vector_rows(vocabulary, vectors, settings["vector_width"]),
+        encoded=[(encode(item.text, item.tokens, vocabulary), item.tags) for item in train_set],
+        dev=dev,
+        dev_encoded=[(encode(s.text, w, vocabulary), w) for s, w in zip(dev, dev_words)],
+    )
+
+
 def train(args: argparse.Namespace) -> int:
     import torch
-
-    from .ner_network import Network
 
     root = eval_dir()
     if root is None:
@@ -154,20 +182,27 @@ def train(args: argparse.Namespace) -> int:
     np.random.seed(schedule["seed"])
     torch.manual_seed(schedule["seed"])
     torch.set_num_threads(args.threads)
-    sentences = [s for name in TRAINING_CORPORA for s in load_corpus(root, name)]
-    joined = passages(sentences, schedule["join_sentences"])
-    train_set = [example(s) for s in joined]
-    dev = load_corpus(root, SELECTION_CORPUS)
-    vectors = char_vectors(settings["vector_width"])
-    vocabulary = build_vocabulary(train_set, vectors, settings)
-    print(f"train: {len(train_set)} passages; vocabulary {vocabulary.sizes}")
-    encoded = [(encode(item.text, item.tokens, vocabulary), item.tags) for item in train_set]
-    names = entity_names(sentences)
-    dev_words = [Words.of(cut_words(s.text)) for s in dev]
-    dev_features = [encode(s.text, words, vocabulary) for s, words in zip(dev, dev_words)]
+    data = training_data(root, settings, schedule)
+    print(f"train: {len(data.passages)} passages; vocabulary {data.vocabulary.sizes}")
+    f1, epoch, arrays = fit(data, settings, schedule)
+    print(f"best: epoch {epoch}, GSD dev F1 {f1:.4f}")
+    _save(Path(args.workdir) / "model", data.vocabulary, settings, arrays)
+    if args.install:
+        install(Path(args.workdir) / "model")
+    return 0
+
+
+def fit(
+    data: TrainingData, settings: dict[str, Any], schedule: dict[str, Any]
+) -> tuple[float, int, dict[str, np.ndarray]]:
+    """Train; (GSD dev F1, epoch, arrays) of the best epoch."""
+    import torch
+
+    from .ner_network import Network
+
     network = Network(
-        vocabulary.sizes,
-        vector_rows(vocabulary, vectors, settings["vector_width"]),
+        data.vocabulary.sizes,
+        data.vectors,
         settings["width"],
         settings["dilations"],
         len(TAGS),
@@ -183,31 +218,27 @@ def train(args: argparse.Namespace) -> int:
         network, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(schedule["averaging"])
     )
     best: tuple[float, int, dict[str, np.ndarray]] = (-1.0, 0, {})
+    encoded = data.encoded
     for epoch in range(1, schedule["epochs"] + 1):
         started = time.perf_counter()
         if epoch > 1 and schedule["swap_entities"]:
-            swapped = [example(swap_entities(s, names, schedule["swap_entities"])) for s in joined]
-            encoded = [(encode(item.text, item.tokens, vocabulary), item.tags) for item in swapped]
+            encoded = _swapped(data, schedule["swap_entities"])
         loss = _train_epoch(network, optimizer, encoded, schedule, average)
         if schedule["anneal"]:
             annealing.step()
-        averaged = cast(Network, average.module)
-        arrays = _shipped_precision(averaged.export())
-        f1 = dev_f1(
-            arrays, settings["dilations"], dev, list(zip(dev_features, dev_words)), vocabulary
-        )
+        arrays = _shipped_precision(cast(Network, average.module).export())
+        f1 = dev_f1(arrays, settings["dilations"], data.dev, data.dev_encoded, data.vocabulary)
         if f1 > best[0]:
             best = (f1, epoch, arrays)
-        print(
-            f"epoch {epoch:3}  loss {loss:.4f}  dev F1 {f1:.4f}  "
-            f"({time.perf_counter() - started:.1f}s)",
-            flush=True,
-        )
-    print(f"best: epoch {best[1]}, GSD dev F1 {best[0]:.4f}")
-    _save(Path(args.workdir) / "model", vocabulary, settings, best[2])
-    if args.install:
-        install(Path(args.workdir) / "model")
-    return 0
+        elapsed = time.perf_counter() - started
+        print(f"epoch {epoch:3}  loss {loss:.4f}  dev F1 {f1:.4f}  ({elapsed:.1f}s)", flush=True)
+    return best
+
+
+def _swapped(data: TrainingData, rate: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The passages encoded afresh with some entities swapped (`swap_entities`)."""
+    items = [example(swap_entities(s, data.names, rate)) for s in data.passages]
+    return [(encode(item.text, item.tokens, data.vocabulary), item.tags) for item in items]
 
 
 def _train_epoch(

@@ -20,7 +20,7 @@ both. Training and prediction both call `encode`, so they always see the same va
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
@@ -39,7 +39,7 @@ END_CODE = ord("\n")
 _HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Vocabulary:
     """The model's lookup tables: characters, POS tags and words, by row."""
 
@@ -47,16 +47,20 @@ class Vocabulary:
     tags: tuple[str, ...]
     words: tuple[str, ...]
     bigram_rows: int
+    # Built from the above: POS tag -> row (a token's word_tag row is row * 4 + position),
+    # projected word -> row, and the character code points sorted, with their rows.
+    tag_rows: dict[str, int] = field(init=False, repr=False)
+    word_rows: dict[str, int] = field(init=False, repr=False)
+    _sorted_codes: np.ndarray = field(init=False, repr=False)
+    _sorted_rows: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        codes = np.frombuffer(self.chars.encode("utf-32-le"), dtype=np.uint32)
+        codes = codes_of(self.chars)
         order = np.argsort(codes, kind="stable")
-        object.__setattr__(self, "_sorted_codes", codes[order])
-        object.__setattr__(self, "_sorted_rows", (order + 1).astype(np.int32))
-        object.__setattr__(self, "_tag_rows", {tag: row for row, tag in enumerate(self.tags)})
-        object.__setattr__(
-            self, "_word_rows", {word: row + 1 for row, word in enumerate(self.words)}
-        )
+        self._sorted_codes = codes[order]
+        self._sorted_rows = (order + 1).astype(np.int32)
+        self.tag_rows = {tag: row for row, tag in enumerate(self.tags)}
+        self.word_rows = {word: row + 1 for row, word in enumerate(self.words)}
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -71,23 +75,8 @@ class Vocabulary:
         }
 
     def char_rows(self, codes: np.ndarray) -> np.ndarray:
-        sorted_codes: np.ndarray = self._sorted_codes  # type: ignore[attr-defined]
-        found = np.searchsorted(sorted_codes, codes)
-        found = np.minimum(found, len(sorted_codes) - 1)
-        rows: np.ndarray = self._sorted_rows[found]  # type: ignore[attr-defined]
-        return np.where(sorted_codes[found] == codes, rows, 0)
-
-    @property
-    def tag_rows(self) -> dict[str, int]:
-        """POS tag -> row (0: unknown); a token's word_tag row is row * 4 + position."""
-        rows: dict[str, int] = self._tag_rows  # type: ignore[attr-defined]
-        return rows
-
-    @property
-    def word_rows(self) -> dict[str, int]:
-        """Projected word -> row (0: unknown)."""
-        rows: dict[str, int] = self._word_rows  # type: ignore[attr-defined]
-        return rows
+        found = np.minimum(np.searchsorted(self._sorted_codes, codes), len(self._sorted_codes) - 1)
+        return np.where(self._sorted_codes[found] == codes, self._sorted_rows[found], 0)
 
     def tag_row(self, tag: str) -> int:
         return self.tag_rows.get(tag, 0)

@@ -2,7 +2,7 @@
 
 A Python loop over every character of a long document would cost more than the network.
 Most characters are plainly outside any name: where the "O" score beats every other tag's
-by more than any path could gain from transitions, "O" is in every best path, so those
+by more than any path could gain from transitions, some best path has "O" there, so those
 characters are fixed first and only the runs between them are decoded: runs padded
 to the same power of two go through the recurrence together.
 """
@@ -26,13 +26,7 @@ def best_tags(
     tags = np.zeros(n, dtype=np.int64)
     if n == 0:
         return tags
-    bounds = np.concatenate([transitions.ravel(), start, end])
-    gain = 2 * float(bounds.max() - bounds.min())
-    others = emissions.copy()
-    others[:, OUTSIDE] = -np.inf
-    open_positions = emissions[:, OUTSIDE] - others.max(axis=1) <= gain
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], open_positions.astype(np.int8), [0]])))
-    firsts, lengths = edges[::2], edges[1::2] - edges[::2]
+    firsts, lengths = _open_runs(emissions, transitions, start, end)
     padded = 1 << np.ceil(np.log2(np.maximum(lengths, SHORTEST_PADDING))).astype(np.int64)
     at_start = (firsts == 0)[:, None]
     at_end = (firsts + lengths == n)[:, None]
@@ -45,6 +39,19 @@ def best_tags(
             emissions, transitions, edges_of_group, length, firsts[group], lengths[group], tags
         )
     return tags
+
+
+def _open_runs(
+    emissions: np.ndarray, transitions: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(first position, length) of the runs of characters not fixed to "O"."""
+    bounds = np.concatenate([transitions.ravel(), start, end])
+    gain = 2 * float(bounds.max() - bounds.min())
+    others = emissions.copy()
+    others[:, OUTSIDE] = -np.inf
+    open_positions = emissions[:, OUTSIDE] - others.max(axis=1) <= gain
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], open_positions.astype(np.int8), [0]])))
+    return edges[::2], edges[1::2] - edges[::2]
 
 
 def _decode_group(
