@@ -90,6 +90,15 @@ def covered(length: int, spans: Iterable[Span]) -> list[bool]:
     return mask
 
 
+def trimmed_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """`[start, end)` without the whitespace at either edge; None if nothing else is in it."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
 def parse_doc_date(value: str | dt.date | None) -> dt.date | None:
     """Accept an ISO date string, a `date` (or `datetime`) or None."""
     if value is None or value == "":

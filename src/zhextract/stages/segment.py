@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..data import surnames
-from ..doc import Doc, Span
+from ..doc import Doc, Span, trimmed_span
 from ..registry import Stage, register_stage
 from .segment_lexicon import WordTable, dictionary_path, project, to_simplified, word_table
 
@@ -429,15 +429,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         spans.append((cursor, match.end()))
         cursor = match.end()
     spans.append((cursor, end))
-    return [trimmed for span in spans if (trimmed := _trim(text, *span))]
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if start < end else None
+    return [trimmed for span in spans if (trimmed := trimmed_span(text, *span))]
 
 
 @register_stage("segment", requires=("text", "paragraphs"), provides=("sentences", "tokens"))

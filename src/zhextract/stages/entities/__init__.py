@@ -19,6 +19,7 @@ from .gazetteer import TITLE_LABEL, gazetteer
 from .model import model_candidates
 from .patterns import (
     ADMINISTRATIVE_ENDS,
+    DISTRICT_ENDS,
     Candidate,
     TextView,
     acronym_candidates,
@@ -51,7 +52,7 @@ LABELS = (
 )
 # Labels whose names join a following organization name into one (中國 + 外交部).
 JOINS_ORGANIZATION = ("GPE", "ORG")
-LOWER_UNIT_ENDS = "市縣區鎮鄉村里"  # 四川省資陽市, 臺北市信義區: one address
+LOWER_UNIT_ENDS = "市縣" + DISTRICT_ENDS  # 四川省資陽市, 臺北市信義區: one address
 
 
 def find_entities(

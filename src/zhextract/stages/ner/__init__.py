@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from ...doc import trimmed_span
 from .features import COLUMNS, Token, Vocabulary, Words, encode
 from .network import Weights, scores
 from .viterbi import best_tags
@@ -149,10 +150,7 @@ def _trimmed(text: str, spans: list[Prediction]) -> list[Prediction]:
     """Spans without surrounding whitespace; all-space spans dropped."""
     found = []
     for start, end, label in spans:
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start < end:
-            found.append((start, end, label))
+        trimmed = trimmed_span(text, start, end)
+        if trimmed is not None:
+            found.append((*trimmed, label))
     return found
