@@ -17,7 +17,7 @@ from collections import Counter
 
 import numpy as np
 
-from ..stages.segment_lexicon import word_table
+from ..stages.segment import loaded_word_table
 
 POSITIONS = ("S", "B", "M", "E")
 # Tags with fewer dictionary words than this share one "other" column.
@@ -26,7 +26,7 @@ MIN_TAG_WORDS = 1000
 
 def char_profiles() -> dict[str, np.ndarray]:
     """Projected character -> counts of (position, tag) over the dictionary's words."""
-    words = word_table().tags
+    words = loaded_word_table("default", None).tags
     tag_sizes = Counter(words.values())
     tags = sorted(tag for tag, size in tag_sizes.items() if size >= MIN_TAG_WORDS) + ["other"]
     column = {
