@@ -29,7 +29,7 @@ from zhextract.stages.ner.network import Weights
 from zhextract.stages.ner.viterbi import OUTSIDE, best_tags
 from zhextract.stages.segment import cut_words
 from zhextract.stages.segment_lexicon import project
-from zhextract.train.ner import TAGS, example, passages, score
+from zhextract.train.ner import TAGS, example, passages
 from zhextract.train.ner_corpora import Sentence, decode_tags, to_traditional
 
 SENTENCES = [
@@ -313,17 +313,6 @@ def test_simplified_conversion_keeps_entity_offsets() -> None:
     for start, end, _ in converted.entities:
         assert converted.text[start:end] in ("軟體園", "軟件園", "張偉")
     assert converted.text.endswith("張偉")
-
-
-def test_score_is_exact_span_f1() -> None:
-    gold = [[(0, 2, "PER"), (3, 5, "LOC")]]
-    predicted = [[(0, 2, "PER"), (3, 4, "LOC"), (6, 8, "ORG")]]
-    result = score(gold, predicted)
-    assert result["ALL"]["p"] == pytest.approx(1 / 3)
-    assert result["ALL"]["r"] == pytest.approx(1 / 2)
-    assert result["PER"]["f1"] == 1.0
-    assert result["LOC"]["f1"] == 0.0
-    assert result["ORG"]["gold"] == 0
 
 
 def test_training_never_reads_the_reported_test_sets() -> None:

@@ -27,12 +27,13 @@ import numpy as np
 from confection import Config
 
 from ..eval import eval_dir
+from ..eval.ner import Score
 from ..stages import ner
 from ..stages.ner.features import COLUMNS, Vocabulary, Words, encode
 from ..stages.ner.network import Weights
 from ..stages.segment import cut_words
 from ..stages.segment_lexicon import project
-from .ner_corpora import Entity, Sentence, load_corpus
+from .ner_corpora import Sentence, load_corpus
 from .ner_vectors import char_vectors
 
 TRAINING_CORPORA = ("gsd_train",)
@@ -311,8 +312,10 @@ def dev_f1(
 ) -> float:
     """Exact-span F1 on `dev` of the network in `arrays`, decoded as `ner.predict` does."""
     model = ner.NerModel(vocabulary, Weights.from_arrays(arrays, dilations), TAGS)
-    predicted = [ner.snapped(ner.tag_spans(model, features), words) for features, words in encoded]
-    return score([list(s.entities) for s in dev], predicted)["ALL"]["f1"]
+    tally = Score()
+    for sentence, (features, words) in zip(dev, encoded):
+        tally.add(ner.snapped(ner.tag_spans(model, features), words), sentence.entities)
+    return tally.prf()[2]
 
 
 def _save(
@@ -345,30 +348,6 @@ def install(model_dir: Path) -> None:
     print(f"installed {model_dir} -> {target}")
 
 
-def score(gold: list[list[Entity]], predicted: list[list[Entity]]) -> dict[str, dict[str, float]]:
-    """Exact-span precision/recall/F1, overall ("ALL") and per label."""
-    counts: dict[str, Counter[str]] = {}
-    for gold_spans, predicted_spans in zip(gold, predicted):
-        gold_set, predicted_set = set(gold_spans), set(predicted_spans)
-        for key, spans in (
-            ("tp", gold_set & predicted_set),
-            ("fp", predicted_set - gold_set),
-            ("fn", gold_set - predicted_set),
-        ):
-            for span in spans:
-                for label in ("ALL", span[2]):
-                    counts.setdefault(label, Counter())[key] += 1
-    return {label: _prf(tally) for label, tally in sorted(counts.items())}
-
-
-def _prf(tally: Counter[str]) -> dict[str, float]:
-    tp, fp, fn = tally["tp"], tally["fp"], tally["fn"]
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"p": precision, "r": recall, "f1": f1, "gold": tp + fn}
-
-
 def score_split(args: argparse.Namespace) -> int:
     root = eval_dir()
     if root is None:
@@ -382,13 +361,12 @@ def score_split(args: argparse.Namespace) -> int:
     predicted = ner.predict_many([s.text for s in sentences], model)
     finished = time.perf_counter()
     chars = sum(len(s.text) for s in sentences)
-    print(
-        f"{args.split}: {len(sentences)} sentences, {chars} chars, model {args.model or ner.model_path()}"
-    )
-    for label, values in score([list(s.entities) for s in sentences], predicted).items():
-        print(
-            f"  {label:4} P={values['p']:.4f} R={values['r']:.4f} F1={values['f1']:.4f} gold={int(values['gold'])}"
-        )
+    tally = Score()
+    for sentence, spans in zip(sentences, predicted):
+        tally.add(spans, sentence.entities)
+    title = f"{args.split}: {len(sentences)} sentences, {chars} chars, model {args.model or ner.model_path()}"
+    print(tally.report(title))
+    print(f"  overall F1 {tally.prf()[2]:.4f}")
     print(f"  load {loaded - started:.2f}s, predict {chars / (finished - loaded):,.0f} chars/s")
     return 0
 
