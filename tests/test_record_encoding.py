@@ -44,6 +44,27 @@ def test_dumps_matches_json_dumps() -> None:
     assert dumps(SAMPLE) == reference_dumps(SAMPLE)
 
 
+def token(text: str, start: Any, pos: str = "n", **extra: Any) -> dict[str, Any]:
+    fields = {"text": text, "start": start, "end": 2, "pos": pos, "source_start": 0}
+    return {**fields, "source_end": 2, **extra}
+
+
+def test_dumps_writes_token_shaped_spans_as_json_dumps() -> None:
+    """The format-string path for tokens, and the spans that only look like tokens."""
+    reordered = {"start": 0, **token('"\\\n\u2028😀', 0)}
+    tokens = [
+        token('"\\\n\u2028😀', 0, pos="\x00"),
+        token("甲", True),  # a bool, not an int
+        token("甲", 1.0),
+        token("甲", 10**30),
+        token("甲", 0, extra=1),
+        reordered,
+        ["not", "a", "dict"],
+    ]
+    record = {"tokens": tokens}
+    assert dumps(record) == reference_dumps(record)
+
+
 def test_dumps_without_the_c_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(json.encoder, "c_make_encoder", None)
     assert dumps(SAMPLE) == reference_dumps(SAMPLE)

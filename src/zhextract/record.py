@@ -23,6 +23,10 @@ SPAN_LISTS = (
     "figures",
     "dates",
 )
+# A token as `to_record` writes it (str, int, int, str, int, int), fields in this order.
+TOKEN_FIELDS = ("text", "start", "end", "pos", "source_start", "source_end")
+# A str as a JSON string literal, as `json.dumps(..., ensure_ascii=False)` writes it.
+_quoted: Callable[[str], str] = json.encoder.encode_basestring
 
 
 def to_record(doc: Doc, pipeline_name: str, pipeline_version: str) -> dict[str, Any]:
@@ -48,12 +52,16 @@ def to_record(doc: Doc, pipeline_name: str, pipeline_version: str) -> dict[str, 
 
 def _with_source_offsets(doc: Doc, items: list[Span]) -> list[Span]:
     """JSON-ready copies of `items` with their source offsets (see `Doc.source_span`)."""
+    source_span = doc.source_span
     ready_items = []
     for item in items:
+        source_start, source_end = source_span(item["start"], item["end"])
         # Most spans hold only plain values and need no conversion (tokens: text, offsets, pos).
-        plain = PLAIN_TYPES.issuperset(map(type, item.values()))
-        ready = dict(item) if plain else json_ready(item)
-        ready["source_start"], ready["source_end"] = doc.source_span(item["start"], item["end"])
+        if PLAIN_TYPES.issuperset(map(type, item.values())):
+            ready = {**item, "source_start": source_start, "source_end": source_end}
+        else:
+            ready = json_ready(item)
+            ready["source_start"], ready["source_end"] = source_start, source_end
         ready_items.append(ready)
     return ready_items
 
@@ -87,11 +95,27 @@ def dumps(record: dict[str, Any]) -> str:
     lines = []
     for key, value in record.items():
         if isinstance(value, list) and value:
-            items = ",\n".join(map(compact, value))
+            items = ",\n".join([_token_json(item) or compact(item) for item in value])
             lines.append(f"{compact(key)}: [\n{items}\n]")
         else:
             lines.append(f"{compact(key)}: {compact(value)}")
     return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def _token_json(item: Any) -> str | None:
+    """`_compact(item)` for a token span, written by one format string (a record holds
+    about one token per two characters); None for anything else."""
+    if type(item) is not dict or tuple(item) != TOKEN_FIELDS:
+        return None
+    text, start, end, pos, source_start, source_end = item.values()
+    if not (type(text) is type(pos) is str and type(start) is type(end) is int):
+        return None
+    if not type(source_start) is type(source_end) is int:
+        return None
+    return (
+        f'{{"text": {_quoted(text)}, "start": {start}, "end": {end}, "pos": {_quoted(pos)}, '
+        f'"source_start": {source_start}, "source_end": {source_end}}}'
+    )
 
 
 def _compact(value: Any) -> str:
