@@ -41,11 +41,17 @@ class Doc:
     paragraphs: list[Span] = field(default_factory=list)
     notes: list[Span] = field(default_factory=list)
     sentences: list[Span] = field(default_factory=list)
+    # Replace the list (or call `set_tokens`) rather than edit its dicts in place:
+    # `token_tuples` is kept per list.
     tokens: list[Span] = field(default_factory=list)
     entities: list[Span] = field(default_factory=list)
     figures: list[Span] = field(default_factory=list)
     dates: list[Span] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # (tokens list, its token_tuples), so stages after segment share one list.
+    _token_cache: tuple[list[Span], list[tuple[int, int, str]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_text(
@@ -68,9 +74,25 @@ class Doc:
         """A span dict with its surface text, so `text[start:end] == span["text"]` holds."""
         return {"text": self.text[start:end], "start": start, "end": end, **fields}
 
+    def set_tokens(self, words: list[tuple[int, int, str]]) -> None:
+        """Make the (start, end, pos) `words` the tokens; `token_tuples` returns them
+        until `tokens` is replaced. Treat `words` as read-only from here on."""
+        text = self.text
+        # The dict `span` builds, written out: this runs once per token.
+        self.tokens = [
+            {"text": text[start:end], "start": start, "end": end, "pos": tag}
+            for start, end, tag in words
+        ]
+        self._token_cache = (self.tokens, words)
+
     def token_tuples(self) -> list[tuple[int, int, str]]:
-        """(start, end, pos) of every token, the form the stages' matchers work on."""
-        return [(token["start"], token["end"], token.get("pos", "")) for token in self.tokens]
+        """(start, end, pos) of every token, the form the stages' matchers work on
+        (one shared list: do not modify it)."""
+        cache = self._token_cache
+        if cache is None or cache[0] is not self.tokens or len(cache[1]) != len(self.tokens):
+            tuples = [(token["start"], token["end"], token.get("pos", "")) for token in self.tokens]
+            cache = self._token_cache = (self.tokens, tuples)
+        return cache[1]
 
 
 def span_owners(length: int, spans: Iterable[tuple[int, int]]) -> list[int]:

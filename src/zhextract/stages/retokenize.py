@@ -102,12 +102,7 @@ def make_retokenize_stage() -> Stage:
     def retokenize(doc: Doc) -> None:
         tokens = doc.token_tuples()
         spans = sorted(_span(item) for item in [*doc.entities, *doc.figures, *doc.dates])
-        text = doc.text
-        # The dict `doc.span` builds, written out: this runs once per token.
-        doc.tokens = [
-            {"text": text[start:end], "start": start, "end": end, "pos": tag}
-            for start, end, tag in merge_tokens(len(text), tokens, _disjoint(spans))
-        ]
+        doc.set_tokens(merge_tokens(len(doc.text), tokens, _disjoint(spans)))
 
     return retokenize
 

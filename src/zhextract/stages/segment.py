@@ -444,12 +444,8 @@ def make_segment_stage(
             for start, end in split_sentences(doc.text, paragraph["start"], paragraph["end"]):
                 sentences.append({"start": start, "end": end})
         doc.sentences = sentences
-        cuts = cut_words(doc.text, with_pos=pos, user_dict=user_dict, lexicon=lexicon, hmm=hmm)
-        text = doc.text
-        # The dict `doc.span` builds, written out: this runs once per token.
-        doc.tokens = [
-            {"text": text[start:end], "start": start, "end": end, "pos": tag}
-            for start, end, tag in cuts
-        ]
+        doc.set_tokens(
+            cut_words(doc.text, with_pos=pos, user_dict=user_dict, lexicon=lexicon, hmm=hmm)
+        )
 
     return segment
