@@ -29,7 +29,14 @@ from typing import Any
 from ..data import surnames
 from ..doc import Doc, Span, trimmed_span
 from ..registry import Stage, register_stage
-from .segment_lexicon import WordTable, dictionary_path, project, to_simplified, word_table
+from .segment_lexicon import (
+    WordTable,
+    dictionary_path,
+    project,
+    project_document,
+    to_simplified,
+    word_table,
+)
 
 __all__ = ["cut_words", "segment_words", "split_sentences", "to_simplified"]
 
@@ -141,7 +148,7 @@ def cut_words(
     if hmm not in HMM_MODES:
         raise ValueError(f"unknown hmm mode {hmm!r}; known: {', '.join(HMM_MODES)}")
     user_dict = None if user_dict is None else str(user_dict)
-    projected = project(text)
+    projected = project_document(text)
     if hmm == "all":
         # posseg's HMM cuts differently from plain jieba's, so guesses go through posseg.
         pos_tokenizer = _posseg_tokenizer(lexicon, user_dict)

@@ -23,7 +23,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -203,6 +203,13 @@ def _without_compounds(entries: Entries) -> Entries:
 def project(text: str) -> str:
     """The text jieba sees: Simplified characters, ASCII for full-width ASCII; same length."""
     return text.translate(_projection_table())
+
+
+@lru_cache(maxsize=2)
+def project_document(text: str) -> str:
+    """`project(text)`, kept for the last texts: the segment stage and the NER features
+    both project the whole document."""
+    return project(text)
 
 
 @cache

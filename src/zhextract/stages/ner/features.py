@@ -26,7 +26,7 @@ from functools import cache
 import numpy as np
 
 from ..segment import loaded_word_table
-from ..segment_lexicon import project
+from ..segment_lexicon import project_document
 
 Token = tuple[int, int, str]
 COLUMNS = ("char", "shape", "bigram", "word_tag", "word", "name")
@@ -122,12 +122,9 @@ class Words:
 
     @classmethod
     def of(cls, tokens: Sequence[Token]) -> Words:
-        bounds = np.fromiter(
-            (offset for start, end, _ in tokens for offset in (start, end)),
-            dtype=np.int64,
-            count=2 * len(tokens),
-        )
-        return cls(bounds[0::2], bounds[1::2], [token[2] for token in tokens])
+        # zip(*) transposes in C, where a generator would yield offset by offset.
+        starts, ends, tags = zip(*tokens) if tokens else ((), (), ())
+        return cls(np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), list(tags))
 
 
 def word_columns(
@@ -241,7 +238,7 @@ def encode(text: str, tokens: Sequence[Token] | Words, vocabulary: Vocabulary) -
     `tokens` are (start, end, pos) words of `text`, as the segment stage cuts them.
     """
     words = tokens if isinstance(tokens, Words) else Words.of(tokens)
-    projected = project(text)
+    projected = project_document(text)
     codes = codes_of(projected)
     word_tag, word = word_columns(projected, words, vocabulary)
     return np.stack(
