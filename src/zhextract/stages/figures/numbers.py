@@ -60,6 +60,7 @@ def numeral_table() -> dict[str, Numeral]:
     return table
 
 
+@cache  # called for every numeral a document holds
 def numeral_chars(*kinds: str) -> str:
     """All numeral characters of the given kinds (all kinds when none is given)."""
     return "".join(
