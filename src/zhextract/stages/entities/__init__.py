@@ -92,7 +92,7 @@ def select(candidates: Iterable[Candidate], chosen: list[Candidate]) -> list[Can
     result = list(chosen)
     for candidate in sorted(candidates, key=lambda item: (item.start - item.end, item.start)):
         span = range(candidate.start, candidate.end)
-        if any(offset in taken for offset in span):
+        if not taken.isdisjoint(span):
             continue
         taken.update(span)
         result.append(candidate)
@@ -146,7 +146,7 @@ def latin_glosses(text: str, chosen: list[Candidate]) -> list[Candidate]:
     found = []
     for start, end, before in latin_gloss_spans(text):
         named = by_end.get(before)
-        if named is None or any(offset in taken for offset in range(start, end)):
+        if named is None or not taken.isdisjoint(range(start, end)):
             continue
         found.append(Candidate(start, end, named.label, "pattern"))
     return found
@@ -164,7 +164,7 @@ def repeated_mentions(text: str, chosen: list[Candidate]) -> list[Candidate]:
         position = text.find(surface)
         while position >= 0:
             span = range(position, position + len(surface))
-            if not any(offset in taken for offset in span):
+            if taken.isdisjoint(span):
                 taken.update(span)
                 found.append(Candidate(position, position + len(surface), label, "consistency"))
             position = text.find(surface, position + 1)
@@ -173,13 +173,15 @@ def repeated_mentions(text: str, chosen: list[Candidate]) -> list[Candidate]:
 
 def unify_labels(text: str, chosen: list[Candidate]) -> list[Candidate]:
     """One label per surface form in a document: the most frequent, earliest on ties."""
+    ordered = sorted(chosen)
     votes: dict[str, Counter[str]] = {}
-    for item in sorted(chosen):
+    for item in ordered:
         votes.setdefault(text[item.start : item.end], Counter())[item.label] += 1
+    winners = {surface: counts.most_common(1)[0][0] for surface, counts in votes.items()}
     result = []
-    for item in sorted(chosen):
-        label = votes[text[item.start : item.end]].most_common(1)[0][0]
-        result.append(item._replace(label=label))
+    for item in ordered:
+        label = winners[text[item.start : item.end]]
+        result.append(item if item.label == label else item._replace(label=label))
     return result
 
 
