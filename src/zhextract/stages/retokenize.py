@@ -56,13 +56,18 @@ def _merge_in_order(
     if not spans:
         return list(tokens)
     outside: list[tuple[int, int, str]] = []
+    count = len(spans)
     first = 0  # the first span that does not end before the current token
-    for start, end, tag in tokens:
-        while first < len(spans) and spans[first][1] <= start:
+    for token in tokens:
+        start, end, tag = token
+        while first < count and spans[first][1] <= start:
             first += 1
+        if first == count or spans[first][0] >= end:
+            outside.append(token)  # most tokens: no span touches them
+            continue
         cursor = start
         index = first
-        while index < len(spans) and spans[index][0] < end:
+        while index < count and spans[index][0] < end:
             span_start, span_end, _ = spans[index]
             if cursor < span_start:
                 outside.append((cursor, span_start, tag))
