@@ -22,10 +22,14 @@ from . import eval_dir
 SEED_NAME = "000_beb807c6142ff2a5.txt"
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_GOLD = REPO_ROOT / "tests" / "data" / "seed_entities.tsv"
-UNER_SETS = (
-    ("UNER Chinese GSD test", "uner_chinese_gsd/zh_gsd-ud-test.iob2"),
-    ("UNER Chinese PUD test", "uner_chinese_pud/zh_pud-ud-test.iob2"),
-)
+UNER_SETS = {
+    "test": (
+        ("UNER Chinese GSD test", "uner_chinese_gsd/zh_gsd-ud-test.iob2"),
+        ("UNER Chinese PUD test", "uner_chinese_pud/zh_pud-ud-test.iob2"),
+    ),
+    # For choosing between designs: test sets are for reporting only.
+    "dev": (("UNER Chinese GSD dev", "uner_chinese_gsd/zh_gsd-ud-dev.iob2"),),
+}
 UNER_LABELS = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
 
 Mention = tuple[int, int, str]  # (start, end, label); offsets are relative to one text
@@ -184,11 +188,15 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m zhextract.eval ner")
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="seed annotation TSV")
     parser.add_argument("--pipeline", default="default", help="pipeline name or .cfg path")
+    parser.add_argument(
+        "--split", choices=tuple(UNER_SETS), default="test", help="UNER sets to score"
+    )
     args = parser.parse_args(argv)
     print(f"pipeline: {args.pipeline}")
-    _run_seed(args.gold, args.pipeline)
+    if args.split == "test":
+        _run_seed(args.gold, args.pipeline)
     base = eval_dir()
-    for title, relative in UNER_SETS:
+    for title, relative in UNER_SETS[args.split]:
         path = base / "ner" / relative if base is not None else None
         if path is None or not path.is_file():
             print(f"{title}: skipped (no data at {relative})")

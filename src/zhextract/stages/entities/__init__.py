@@ -60,10 +60,13 @@ def find_entities(
     tokens: Sequence[tuple[int, int, str]] = (),
     paragraphs: Sequence[tuple[int, int]] = (),
     predictions: Sequence[tuple[int, int, str]] = (),
+    model_first: bool = False,
 ) -> list[Candidate]:
     """Non-overlapping entities of `text`, sorted by start. `predictions` are the
-    statistical model's (start, end, UNER label) spans; they fill gaps the knowledge
-    leaves, before jieba's guesses."""
+    statistical model's (start, end, UNER label) spans: they fill gaps the knowledge
+    leaves, before jieba's guesses; or, with `model_first` (a model that has read the
+    knowledge's own answer as a feature), they come first, the knowledge fills gaps they
+    leave, and jieba's guesses are not used."""
     view = TextView(text, tokens)
     names = gazetteer()
     strong = gazetteer_candidates(view, names)
@@ -75,10 +78,16 @@ def find_entities(
     strong += byline_candidates(view, paragraphs)
     strong += dotted_name_candidates(view)
     strong += suffix_candidates(view, strong)
-    chosen = select(strong, [])
-    chosen = select(subdivision_candidates(view, chosen), chosen)
-    chosen = select(model_candidates(text, list(predictions), names), chosen)
-    chosen = select(jieba_candidates(view) + acronym_candidates(view), chosen)
+    from_model = model_candidates(text, list(predictions), names)
+    if model_first:
+        chosen = select(strong, select(from_model, []))
+        chosen = select(subdivision_candidates(view, chosen), chosen)
+        chosen = select(acronym_candidates(view), chosen)
+    else:
+        chosen = select(strong, [])
+        chosen = select(subdivision_candidates(view, chosen), chosen)
+        chosen = select(from_model, chosen)
+        chosen = select(jieba_candidates(view) + acronym_candidates(view), chosen)
     chosen = join_organizations([item for item in chosen if item.label != TITLE_LABEL])
     chosen = join_places(text, chosen)
     chosen += latin_glosses(text, chosen)
@@ -186,27 +195,51 @@ def unify_labels(text: str, chosen: list[Candidate]) -> list[Candidate]:
 
 
 @register_stage("entities", requires=("text",), provides=("entities",))
-def make_entities_stage(model: bool = True) -> Stage:
-    """Setting `model`: also use the shipped statistical NER model."""
+def make_entities_stage(model: bool | str = True) -> Stage:
+    """Setting `model`: the statistical NER model used besides the knowledge: "lac" (our
+    tagger on LAC's pretrained encoder, stages/ner/lac_tagger.py), "characters" (the
+    character network, stages/ner/network.py; `true` means this one, as before), or
+    false for none."""
     gazetteer()  # load the name lists once, when the pipeline is built
-    predict = _model_predictor() if model else None
+    reads_knowledge = model == "lac"
+    predict = None if reads_knowledge else _model_predictor(model)
+    if reads_knowledge:
+        from ..ner import lac_tagger
+
+        lac_tagger.load_tagger()  # fail when the pipeline is built, not on a document
+        lac_predict = lac_tagger.predict
 
     def entities(doc: Doc) -> None:
         tokens = doc.token_tuples()
         paragraphs = [(item["start"], item["end"]) for item in doc.paragraphs]
-        predictions = predict(doc.text, tokens) if predict else []
+        if reads_knowledge:
+            known = find_entities(doc.text, tokens, paragraphs)
+            predictions = lac_predict(doc.text, tokens, known)
+            found = find_entities(doc.text, tokens, paragraphs, predictions, model_first=True)
+        else:
+            predictions = predict(doc.text, tokens) if predict else []
+            found = find_entities(doc.text, tokens, paragraphs, predictions)
         doc.entities = [
             doc.span(item.start, item.end, label=item.label, source=item.source)
-            for item in find_entities(doc.text, tokens, paragraphs, predictions)
+            for item in found
         ]
 
     return entities
 
 
-def _model_predictor() -> Callable[
-    [str, Sequence[tuple[int, int, str]]], list[tuple[int, int, str]]
-]:
+Predictor = Callable[[str, Sequence[tuple[int, int, str]]], list[tuple[int, int, str]]]
+MODEL_KINDS = ("characters",)  # "lac" reads the knowledge's entities: see entities()
+
+
+def _model_predictor(model: bool | str) -> Predictor | None:
+    """The chosen model's predict function, loaded now: a missing or broken model fails
+    when the pipeline is built, not on the first document."""
+    if model is False:
+        return None
+    kind = "characters" if model is True else model
+    if kind not in MODEL_KINDS:
+        raise ValueError(f"entities: model must be one of {MODEL_KINDS}, true or false: {model!r}")
     from .. import ner
 
-    ner.load_model()  # fail when the pipeline is built, not on the first document
+    ner.load_model()
     return ner.predict
