@@ -498,20 +498,117 @@ def transliteration_chars() -> frozenset[str]:
     return word_set("transliteration_chars.txt")
 
 
+# Separators between the parts of a transliterated name (after normalization the
+# full-width ． is an ASCII period).
+NAME_DOTS = "·‧・•．."
+DOTTED = re.compile(
+    r"[\u4e00-\u9fff\u3400-\u4dbf]+(?:[" + NAME_DOTS + r"][\u4e00-\u9fff\u3400-\u4dbf]+)+"
+)
+MAX_NAME_PART = 6
+NUMERAL_CHARS = frozenset("〇零一二三四五六七八九十百")
+# Tags of words that never continue a name (prepositions, conjunctions, particles...).
+FUNCTION_POS = ("p", "c", "u", "d", "r", "y", "e", "o", "t", "q", "f", "v", "a", "l", "i")
+
+
 def dotted_name_candidates(view: TextView) -> list[Candidate]:
-    """查爾斯·克拉克: transliterated given name and surname joined by a middle dot."""
-    letters = "".join(sorted(transliteration_chars()))
-    part = f"[{re.escape(letters)}]{{2,6}}"
+    """克里斯多福‧諾蘭, 瑪麗．居禮, 馬丁·路德·金恩: name parts joined by a middle dot (or
+    a period) of any kind. The first part reaches back, and the last part forward, over
+    the words that can belong to a name (總統貝拉克 yields 貝拉克); 九·一八 is no name."""
+    text = view.text
     found = []
-    for match in re.finditer(f"({part})(?:[·‧・•]{part})+", view.text):
-        # Start where jieba starts a word, so 總統貝拉克 yields 貝拉克.
-        word_starts = [at for at in range(match.start(), match.end(1) - 1) if at in view.starts]
-        start = word_starts[0] if word_starts else match.start()
-        end = match.end()
-        while end < len(view.text) and end not in view.ends and is_cjk(view.text[end]):
-            end += 1
-        found.append(Candidate(start, end, "PERSON", "pattern"))
+    for match in DOTTED.finditer(text):
+        dots = [at for at in range(match.start(), match.end()) if text[at] in NAME_DOTS]
+        # Each dot's name reaches from the first part's start to the last part's end;
+        # consecutive dots belong to one name when the part between them is all name
+        # (斐迪南和瑪利亞 between two dots is not: two names).
+        first: int | None = None  # index of the first dot of the name being read
+        for index, dot in enumerate(dots):
+            first = index if first is None else first
+            last = index + 1 == len(dots)
+            following = match.end() if last else dots[index + 1]
+            end = _last_part_end(view, dot + 1, following)
+            if end == following and not last:
+                continue
+            before = match.start() if first == 0 else dots[first - 1] + 1
+            start = _first_part_start(view, before, dots[first])
+            first = None
+            if start is not None and end is not None:
+                candidate = _dotted_name(text, start, end)
+                if candidate is not None:
+                    found.append(candidate)
     return found
+
+
+def _dotted_name(text: str, start: int, end: int) -> Candidate | None:
+    parts = re.split(f"[{re.escape(NAME_DOTS)}]", text[start:end])
+    if any(len(part) > MAX_NAME_PART for part in parts) or max(map(len, parts)) < 2:
+        return None
+    if any(NUMERAL_CHARS.issuperset(part) for part in parts):
+        return None  # 九·一八, 五·四: dates
+    return Candidate(start, end, "PERSON", "pattern")
+
+
+def _first_part_start(view: TextView, run_start: int, dot: int) -> int | None:
+    """Where the name part before the first dot starts: the start of a word holding the
+    dot (the segmenter joined the name), or the earliest of the name-like words that end
+    at the dot."""
+    index = view.token_at[dot]
+    if index >= 0:
+        token = view.tokens[index]
+        if token[0] < dot < token[1] - 1 and run_start <= token[0] >= dot - MAX_NAME_PART:
+            return token[0]
+    start = dot
+    while start > run_start and dot - start < MAX_NAME_PART:
+        token = view.token_ending_at(start)
+        if token is None:
+            # No word ends here: the part goes back by transliteration characters.
+            if view.text[start - 1] not in transliteration_chars():
+                break
+            start -= 1
+            continue
+        if token[0] < max(run_start, dot - MAX_NAME_PART):
+            break
+        if not _name_piece(view.text[token[0] : token[1]], token[2], start == dot):
+            break
+        start = token[0]
+    return start if start < dot else None
+
+
+def _last_part_end(view: TextView, after_dot: int, run_end: int) -> int | None:
+    """Where the name part after the last dot ends (the mirror of `_first_part_start`)."""
+    index = view.token_at[after_dot - 1]
+    if index >= 0:
+        token = view.tokens[index]
+        if token[0] < after_dot - 1 < token[1] and token[1] - after_dot <= MAX_NAME_PART:
+            return min(token[1], run_end)
+    end = after_dot
+    while end < run_end and end - after_dot < MAX_NAME_PART:
+        index = view.token_at[end]
+        token = view.tokens[index] if index >= 0 else (end, end + 1, "x")
+        if token[1] > run_end or _name_stop_at(view.text, end):
+            break
+        if not _name_piece(view.text[token[0] : token[1]], token[2], end == after_dot):
+            break
+        end = token[1]
+    return end if end > after_dot else None
+
+
+def _name_piece(word: str, pos: str, next_to_dot: bool) -> bool:
+    """Whether a word can be (part of) a transliterated name part: a name or unknown
+    word, one character of a transliteration, or, next to the dot, a word made of
+    transliteration characters (not 哥哥: doubled characters make kinship words)."""
+    if not all(map(is_cjk, word)):
+        return False
+    if len(word) == 2 and word[0] == word[1]:
+        return False
+    if pos.startswith(("nr", "x", "eng")):
+        return True
+    if len(word) == 1:
+        return word in transliteration_chars() or not pos.startswith(FUNCTION_POS)
+    foreign = all(char in transliteration_chars() for char in word)
+    if pos.startswith(("ns", "nz", "j")):
+        return foreign or next_to_dot
+    return foreign and next_to_dot and not pos.startswith(FUNCTION_POS)
 
 
 def subdivision_candidates(view: TextView, chosen: list[Candidate]) -> list[Candidate]:
