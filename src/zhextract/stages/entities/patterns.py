@@ -15,7 +15,7 @@ from functools import cache
 from typing import NamedTuple
 
 from ...data import surnames
-from .gazetteer import Gazetteer, Suffix, suffixes, word_set
+from .gazetteer import TITLE_LABEL, Gazetteer, Suffix, suffixes, word_set
 
 PROPER_POS = ("nr", "ns", "nt", "nz", "eng")
 # POS tags allowed inside the descriptive middle of a composed name (臺北 醫學 大學).
@@ -32,6 +32,10 @@ MAX_TITLE = 4
 MAX_GUESSED_NAME = 4
 MAX_CHAIN_CHARS = 8  # 台灣半導體產業 + 協會: how far a name reaches before its ending
 CHAIN_POS = ("n", "x", "j", "eng", "vn", "l")  # n covers nr, ns, nt, nz
+ORG_KINDS = ("org", "company")  # suffix kinds that compose organization names
+# Suffix kinds the general composition leaves alone: too common (會), or read by their
+# own rules (證券 in stages.entities.shapes; 汽車 only splits a place from a business).
+UNCOMPOSED_KINDS = ("orgword", "finance", "brand")
 
 
 class Candidate(NamedTuple):
@@ -92,7 +96,11 @@ def titles() -> frozenset[str]:
 
 
 def starts_with_surname(name: str) -> bool:
-    return name[:1] in surnames() or name[:2] in surnames()
+    """A Chinese surname, or a Korean one (朴, 權) before a two-character given name."""
+    if name[:1] in surnames() or name[:2] in surnames():
+        return True
+    korean = word_set("korean_surnames.txt")
+    return (name[:1] in korean and len(name) == 3) or (name[:2] in korean and len(name) == 4)
 
 
 # --- gazetteer -------------------------------------------------------------------
@@ -107,12 +115,35 @@ def gazetteer_candidates(view: TextView, names: Gazetteer) -> list[Candidate]:
         if hit is None:
             continue
         end, label = hit
+        if label == TITLE_LABEL and _title_cut_by_a_word(view, end):
+            # 財政部長期, 內政部長官: the title's last character starts a common word,
+            # so the shorter organization name is what the text says.
+            end, label = _shorter_name(names, text, start, end) or (end, label)
         if not _fits_word_boundaries(view, start, end):
             continue
         found.append(Candidate(start, end, label, "gazetteer"))
         if label in ("GPE", "LOC") and _is_nationality(text, end):
             found.append(Candidate(start, end + 1, "NORP", "pattern"))
     return found
+
+
+def _title_cut_by_a_word(view: TextView, end: int) -> bool:
+    """長期 in 財政部長期: a known word (not an unknown or a name: 長顧 in 國防部長顧立雄)
+    starts at the title's last character and runs past it."""
+    index = view.token_at[end - 1] if end <= len(view.text) else -1
+    if index < 0:
+        return False
+    start, token_end, pos = view.tokens[index]
+    return start == end - 1 and token_end > end and not pos.startswith(("x", "nr", "eng"))
+
+
+def _shorter_name(names: Gazetteer, text: str, start: int, end: int) -> tuple[int, str] | None:
+    """The longest name at `start` that is shorter than `end` and is no title."""
+    for shorter in range(end - 1, start + 1, -1):
+        label = names.label(text[start:shorter])
+        if label is not None and label != "TITLE":
+            return shorter, label
+    return None
 
 
 def _fits_word_boundaries(view: TextView, start: int, end: int) -> bool:
@@ -308,7 +339,7 @@ def suffix_candidates(view: TextView, strong: list[Candidate]) -> list[Candidate
         if not 0 < end <= len(text) or text[end - 1] not in last_chars:
             continue  # most words: no suffix ends with their last character
         for suffix_start, suffix in _suffixes_ending_at(text, end):
-            if suffix.kind != "orgword":
+            if suffix.kind not in UNCOMPOSED_KINDS:
                 found.extend(_composed(view, ends_at, suffix_start, end, suffix))
     return found
 
@@ -333,13 +364,13 @@ def _composed(
             continue
         start = _pair_start(view, ends_at, head) if suffix.kind == "event" else head.start
         yield Candidate(start, end, suffix.label, "pattern")
-    if suffix.kind == "org" and len(suffix.text) >= 2:
+    if suffix.kind in ORG_KINDS and len(suffix.text) >= 2:
         yield from _with_descriptive_middle(view, ends_at, suffix_start, end, suffix)
         yield from _named_noun_chain(view, suffix_start, end, suffix)
     # A one-character organization or facility suffix after an unlisted word is too
     # often a common noun (冠軍, 郵政局).
     trusted = len(suffix.text) >= 2 or suffix.kind == "place"
-    if suffix.kind in ("fac", "place", "org"):
+    if suffix.kind in ("fac", "place", *ORG_KINDS):
         yield from _proper_token_heads(view, suffix_start, end, suffix, trusted)
 
 
@@ -386,6 +417,8 @@ def _named_noun_chain(
         start, token_end, pos = view.tokens[index]
         if token_end != position or not pos.startswith(CHAIN_POS):
             break
+        if not all(map(str.isalnum, view.text[start:token_end])):
+            break  # punctuation is tagged x too: 上市公司、上櫃公司 is no name
         word = view.text[start:token_end]
         if _proper_word(word, pos):
             first_proper = start
@@ -559,18 +592,18 @@ def _first_part_start(view: TextView, run_start: int, dot: int) -> int | None:
             return token[0]
     start = dot
     while start > run_start and dot - start < MAX_NAME_PART:
-        token = view.token_ending_at(start)
-        if token is None:
+        word = view.token_ending_at(start)
+        if word is None:
             # No word ends here: the part goes back by transliteration characters.
             if view.text[start - 1] not in transliteration_chars():
                 break
             start -= 1
             continue
-        if token[0] < max(run_start, dot - MAX_NAME_PART):
+        if word[0] < max(run_start, dot - MAX_NAME_PART):
             break
-        if not _name_piece(view.text[token[0] : token[1]], token[2], start == dot):
+        if not _name_piece(view.text[word[0] : word[1]], word[2], start == dot):
             break
-        start = token[0]
+        start = word[0]
     return start if start < dot else None
 
 
@@ -587,8 +620,13 @@ def _last_part_end(view: TextView, after_dot: int, run_end: int) -> int | None:
         token = view.tokens[index] if index >= 0 else (end, end + 1, "x")
         if token[1] > run_end or _name_stop_at(view.text, end):
             break
-        if not _name_piece(view.text[token[0] : token[1]], token[2], end == after_dot):
+        word = view.text[token[0] : token[1]]
+        if not _name_piece(word, token[2], end == after_dot):
             break
+        if end > after_dot and not (
+            token[2].startswith("nr") or all(char in transliteration_chars() for char in word)
+        ):
+            break  # 普魯申科 + 借居: past its first word the part goes on by name words only
         end = token[1]
     return end if end > after_dot else None
 
@@ -684,6 +722,10 @@ def _looks_like_organization(word: str) -> bool:
 
 
 def _looks_like_name(word: str) -> bool:
+    if word[-1] in word_set("not_name_ends.txt"):
+        return False  # 農糧署, 文湖線: a body or a line jieba took for a name
+    if any(word.endswith(title) for title in word_set("titles_after.txt")):
+        return False  # 王小姐: a surname and a form of address
     if len(word) == 3 and starts_with_surname(word) and word[0] not in word_set("name_stops.txt"):
         return True
     return len(word) >= 3 and all(char in transliteration_chars() for char in word)
