@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from ...doc import Doc
 from ...registry import Stage, register_stage
-from .gazetteer import TITLE_LABEL, gazetteer
+from .gazetteer import TITLE_LABEL, Gazetteer, gazetteer
 from .model import model_candidates
 from .patterns import (
     ADMINISTRATIVE_ENDS,
@@ -35,6 +35,22 @@ from .patterns import (
     subdivision_candidates,
     suffix_candidates,
     title_person_candidates,
+)
+from .shapes import (
+    agency_candidates,
+    city_government_candidates,
+    drop_generic_organizations,
+    finance_candidates,
+    is_business,
+    japanese_name_candidates,
+    line_candidates,
+    long_name_candidates,
+    name_before_verb_candidates,
+    short_form_candidates,
+    short_forms,
+    split_place_from_business,
+    typhoon_candidates,
+    unit_candidates,
 )
 
 LABELS = (
@@ -77,22 +93,38 @@ def find_entities(
     strong += photo_credit_candidates(view)
     strong += byline_candidates(view, paragraphs)
     strong += dotted_name_candidates(view)
+    strong += shape_candidates(view, names)
     strong += suffix_candidates(view, strong)
+    strong += unit_candidates(view, strong) + line_candidates(view, strong)
+    strong += city_government_candidates(view, strong)
+    strong += long_name_candidates(view, strong)
     from_model = model_candidates(text, list(predictions), names)
     if model_first:
         chosen = select(strong, select(from_model, []))
         chosen = select(subdivision_candidates(view, chosen), chosen)
-        chosen = select(acronym_candidates(view), chosen)
+        chosen = select(name_before_verb_candidates(view) + acronym_candidates(view), chosen)
     else:
         chosen = select(strong, [])
         chosen = select(subdivision_candidates(view, chosen), chosen)
         chosen = select(from_model, chosen)
+        chosen = select(name_before_verb_candidates(view), chosen)
         chosen = select(jieba_candidates(view) + acronym_candidates(view), chosen)
-    chosen = join_organizations([item for item in chosen if item.label != TITLE_LABEL])
+    chosen = [item for item in chosen if item.label != TITLE_LABEL]
+    chosen = join_organizations(text, chosen, lambda name: is_business(name, names))
     chosen = join_places(text, chosen)
+    chosen = split_place_from_business(text, chosen, names)
+    chosen = drop_generic_organizations(text, chosen)
+    chosen += short_form_candidates(text, chosen)
     chosen += latin_glosses(text, chosen)
-    chosen += repeated_mentions(text, chosen)
+    chosen += repeated_mentions(text, chosen, short_forms(text, chosen))
     return unify_labels(text, chosen)
+
+
+def shape_candidates(view: TextView, names: Gazetteer) -> list[Candidate]:
+    """Names read from their shape (stages.entities.shapes): Japanese names, typhoons,
+    brokers and banks, bare agencies."""
+    found = japanese_name_candidates(view) + typhoon_candidates(view)
+    return found + finance_candidates(view, names) + agency_candidates(view)
 
 
 def select(candidates: Iterable[Candidate], chosen: list[Candidate]) -> list[Candidate]:
@@ -112,11 +144,16 @@ def _taken_offsets(chosen: Iterable[Candidate]) -> set[int]:
     return {offset for item in chosen for offset in range(item.start, item.end)}
 
 
-def join_organizations(chosen: list[Candidate]) -> list[Candidate]:
-    """中國 + 外交部 + 亞洲司 → one ORG: a body named with its country and parent body."""
+def join_organizations(
+    text: str, chosen: list[Candidate], business: Callable[[str], bool]
+) -> list[Candidate]:
+    """中國 + 外交部 + 亞洲司 → one ORG: a body named with its country and parent body; a
+    place before a business (美國 + 蘋果公司) stays apart."""
 
     def joins(previous: Candidate, item: Candidate) -> bool:
-        return item.label == "ORG" and previous.label in JOINS_ORGANIZATION
+        if item.label != "ORG" or previous.label not in JOINS_ORGANIZATION:
+            return False
+        return previous.label == "ORG" or not business(text[item.start : item.end])
 
     return _join_adjacent(chosen, joins, "ORG")
 
@@ -161,10 +198,13 @@ def latin_glosses(text: str, chosen: list[Candidate]) -> list[Candidate]:
     return found
 
 
-def repeated_mentions(text: str, chosen: list[Candidate]) -> list[Candidate]:
-    """Other occurrences of a name the patterns found once (one label per surface)."""
+def repeated_mentions(
+    text: str, chosen: list[Candidate], defined: dict[str, str] | None = None
+) -> list[Candidate]:
+    """Other occurrences of a name the patterns found once (one label per surface), and
+    of the short forms the document `defined` in brackets (台積電, 中油: any length)."""
     taken = _taken_offsets(chosen)
-    labels: dict[str, str] = {}
+    labels: dict[str, str] = dict(defined or {})
     for item in chosen:
         if item.source != "gazetteer" and item.end - item.start >= 3:
             labels.setdefault(text[item.start : item.end], item.label)

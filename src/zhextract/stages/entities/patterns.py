@@ -15,7 +15,7 @@ from functools import cache
 from typing import NamedTuple
 
 from ...data import surnames
-from .gazetteer import Gazetteer, Suffix, suffixes, word_set
+from .gazetteer import TITLE_LABEL, Gazetteer, Suffix, suffixes, word_set
 
 PROPER_POS = ("nr", "ns", "nt", "nz", "eng")
 # POS tags allowed inside the descriptive middle of a composed name (臺北 醫學 大學).
@@ -32,6 +32,10 @@ MAX_TITLE = 4
 MAX_GUESSED_NAME = 4
 MAX_CHAIN_CHARS = 8  # 台灣半導體產業 + 協會: how far a name reaches before its ending
 CHAIN_POS = ("n", "x", "j", "eng", "vn", "l")  # n covers nr, ns, nt, nz
+ORG_KINDS = ("org", "company")  # suffix kinds that compose organization names
+# Suffix kinds the general composition leaves alone: too common (會), or read by their
+# own rules (證券 in stages.entities.shapes; 汽車 only splits a place from a business).
+UNCOMPOSED_KINDS = ("orgword", "finance", "brand")
 
 
 class Candidate(NamedTuple):
@@ -92,7 +96,11 @@ def titles() -> frozenset[str]:
 
 
 def starts_with_surname(name: str) -> bool:
-    return name[:1] in surnames() or name[:2] in surnames()
+    """A Chinese surname, or a Korean one (朴, 權) before a two-character given name."""
+    if name[:1] in surnames() or name[:2] in surnames():
+        return True
+    korean = word_set("korean_surnames.txt")
+    return (name[:1] in korean and len(name) == 3) or (name[:2] in korean and len(name) == 4)
 
 
 # --- gazetteer -------------------------------------------------------------------
@@ -107,12 +115,35 @@ def gazetteer_candidates(view: TextView, names: Gazetteer) -> list[Candidate]:
         if hit is None:
             continue
         end, label = hit
+        if label == TITLE_LABEL and _title_cut_by_a_word(view, end):
+            # 財政部長期, 內政部長官: the title's last character starts a common word,
+            # so the shorter organization name is what the text says.
+            end, label = _shorter_name(names, text, start, end) or (end, label)
         if not _fits_word_boundaries(view, start, end):
             continue
         found.append(Candidate(start, end, label, "gazetteer"))
         if label in ("GPE", "LOC") and _is_nationality(text, end):
             found.append(Candidate(start, end + 1, "NORP", "pattern"))
     return found
+
+
+def _title_cut_by_a_word(view: TextView, end: int) -> bool:
+    """長期 in 財政部長期: a known word (not an unknown or a name: 長顧 in 國防部長顧立雄)
+    starts at the title's last character and runs past it."""
+    index = view.token_at[end - 1] if end <= len(view.text) else -1
+    if index < 0:
+        return False
+    start, token_end, pos = view.tokens[index]
+    return start == end - 1 and token_end > end and not pos.startswith(("x", "nr", "eng"))
+
+
+def _shorter_name(names: Gazetteer, text: str, start: int, end: int) -> tuple[int, str] | None:
+    """The longest name at `start` that is shorter than `end` and is no title."""
+    for shorter in range(end - 1, start + 1, -1):
+        label = names.label(text[start:shorter])
+        if label is not None and label != "TITLE":
+            return shorter, label
+    return None
 
 
 def _fits_word_boundaries(view: TextView, start: int, end: int) -> bool:
@@ -308,7 +339,7 @@ def suffix_candidates(view: TextView, strong: list[Candidate]) -> list[Candidate
         if not 0 < end <= len(text) or text[end - 1] not in last_chars:
             continue  # most words: no suffix ends with their last character
         for suffix_start, suffix in _suffixes_ending_at(text, end):
-            if suffix.kind != "orgword":
+            if suffix.kind not in UNCOMPOSED_KINDS:
                 found.extend(_composed(view, ends_at, suffix_start, end, suffix))
     return found
 
@@ -333,13 +364,13 @@ def _composed(
             continue
         start = _pair_start(view, ends_at, head) if suffix.kind == "event" else head.start
         yield Candidate(start, end, suffix.label, "pattern")
-    if suffix.kind == "org" and len(suffix.text) >= 2:
+    if suffix.kind in ORG_KINDS and len(suffix.text) >= 2:
         yield from _with_descriptive_middle(view, ends_at, suffix_start, end, suffix)
         yield from _named_noun_chain(view, suffix_start, end, suffix)
     # A one-character organization or facility suffix after an unlisted word is too
     # often a common noun (冠軍, 郵政局).
     trusted = len(suffix.text) >= 2 or suffix.kind == "place"
-    if suffix.kind in ("fac", "place", "org"):
+    if suffix.kind in ("fac", "place", *ORG_KINDS):
         yield from _proper_token_heads(view, suffix_start, end, suffix, trusted)
 
 
@@ -386,6 +417,8 @@ def _named_noun_chain(
         start, token_end, pos = view.tokens[index]
         if token_end != position or not pos.startswith(CHAIN_POS):
             break
+        if not all(map(str.isalnum, view.text[start:token_end])):
+            break  # punctuation is tagged x too: 上市公司、上櫃公司 is no name
         word = view.text[start:token_end]
         if _proper_word(word, pos):
             first_proper = start
@@ -498,20 +531,122 @@ def transliteration_chars() -> frozenset[str]:
     return word_set("transliteration_chars.txt")
 
 
+# Separators between the parts of a transliterated name (after normalization the
+# full-width ． is an ASCII period).
+NAME_DOTS = "·‧・•．."
+DOTTED = re.compile(
+    r"[\u4e00-\u9fff\u3400-\u4dbf]+(?:[" + NAME_DOTS + r"][\u4e00-\u9fff\u3400-\u4dbf]+)+"
+)
+MAX_NAME_PART = 6
+NUMERAL_CHARS = frozenset("〇零一二三四五六七八九十百")
+# Tags of words that never continue a name (prepositions, conjunctions, particles...).
+FUNCTION_POS = ("p", "c", "u", "d", "r", "y", "e", "o", "t", "q", "f", "v", "a", "l", "i")
+
+
 def dotted_name_candidates(view: TextView) -> list[Candidate]:
-    """查爾斯·克拉克: transliterated given name and surname joined by a middle dot."""
-    letters = "".join(sorted(transliteration_chars()))
-    part = f"[{re.escape(letters)}]{{2,6}}"
+    """克里斯多福‧諾蘭, 瑪麗．居禮, 馬丁·路德·金恩: name parts joined by a middle dot (or
+    a period) of any kind. The first part reaches back, and the last part forward, over
+    the words that can belong to a name (總統貝拉克 yields 貝拉克); 九·一八 is no name."""
+    text = view.text
     found = []
-    for match in re.finditer(f"({part})(?:[·‧・•]{part})+", view.text):
-        # Start where jieba starts a word, so 總統貝拉克 yields 貝拉克.
-        word_starts = [at for at in range(match.start(), match.end(1) - 1) if at in view.starts]
-        start = word_starts[0] if word_starts else match.start()
-        end = match.end()
-        while end < len(view.text) and end not in view.ends and is_cjk(view.text[end]):
-            end += 1
-        found.append(Candidate(start, end, "PERSON", "pattern"))
+    for match in DOTTED.finditer(text):
+        dots = [at for at in range(match.start(), match.end()) if text[at] in NAME_DOTS]
+        # Each dot's name reaches from the first part's start to the last part's end;
+        # consecutive dots belong to one name when the part between them is all name
+        # (斐迪南和瑪利亞 between two dots is not: two names).
+        first: int | None = None  # index of the first dot of the name being read
+        for index, dot in enumerate(dots):
+            first = index if first is None else first
+            last = index + 1 == len(dots)
+            following = match.end() if last else dots[index + 1]
+            end = _last_part_end(view, dot + 1, following)
+            if end == following and not last:
+                continue
+            before = match.start() if first == 0 else dots[first - 1] + 1
+            start = _first_part_start(view, before, dots[first])
+            first = None
+            if start is not None and end is not None:
+                candidate = _dotted_name(text, start, end)
+                if candidate is not None:
+                    found.append(candidate)
     return found
+
+
+def _dotted_name(text: str, start: int, end: int) -> Candidate | None:
+    parts = re.split(f"[{re.escape(NAME_DOTS)}]", text[start:end])
+    if any(len(part) > MAX_NAME_PART for part in parts) or max(map(len, parts)) < 2:
+        return None
+    if any(NUMERAL_CHARS.issuperset(part) for part in parts):
+        return None  # 九·一八, 五·四: dates
+    return Candidate(start, end, "PERSON", "pattern")
+
+
+def _first_part_start(view: TextView, run_start: int, dot: int) -> int | None:
+    """Where the name part before the first dot starts: the start of a word holding the
+    dot (the segmenter joined the name), or the earliest of the name-like words that end
+    at the dot."""
+    index = view.token_at[dot]
+    if index >= 0:
+        token = view.tokens[index]
+        if token[0] < dot < token[1] - 1 and run_start <= token[0] >= dot - MAX_NAME_PART:
+            return token[0]
+    start = dot
+    while start > run_start and dot - start < MAX_NAME_PART:
+        word = view.token_ending_at(start)
+        if word is None:
+            # No word ends here: the part goes back by transliteration characters.
+            if view.text[start - 1] not in transliteration_chars():
+                break
+            start -= 1
+            continue
+        if word[0] < max(run_start, dot - MAX_NAME_PART):
+            break
+        if not _name_piece(view.text[word[0] : word[1]], word[2], start == dot):
+            break
+        start = word[0]
+    return start if start < dot else None
+
+
+def _last_part_end(view: TextView, after_dot: int, run_end: int) -> int | None:
+    """Where the name part after the last dot ends (the mirror of `_first_part_start`)."""
+    index = view.token_at[after_dot - 1]
+    if index >= 0:
+        token = view.tokens[index]
+        if token[0] < after_dot - 1 < token[1] and token[1] - after_dot <= MAX_NAME_PART:
+            return min(token[1], run_end)
+    end = after_dot
+    while end < run_end and end - after_dot < MAX_NAME_PART:
+        index = view.token_at[end]
+        token = view.tokens[index] if index >= 0 else (end, end + 1, "x")
+        if token[1] > run_end or _name_stop_at(view.text, end):
+            break
+        word = view.text[token[0] : token[1]]
+        if not _name_piece(word, token[2], end == after_dot):
+            break
+        if end > after_dot and not (
+            token[2].startswith("nr") or all(char in transliteration_chars() for char in word)
+        ):
+            break  # 普魯申科 + 借居: past its first word the part goes on by name words only
+        end = token[1]
+    return end if end > after_dot else None
+
+
+def _name_piece(word: str, pos: str, next_to_dot: bool) -> bool:
+    """Whether a word can be (part of) a transliterated name part: a name or unknown
+    word, one character of a transliteration, or, next to the dot, a word made of
+    transliteration characters (not 哥哥: doubled characters make kinship words)."""
+    if not all(map(is_cjk, word)):
+        return False
+    if len(word) == 2 and word[0] == word[1]:
+        return False
+    if pos.startswith(("nr", "x", "eng")):
+        return True
+    if len(word) == 1:
+        return word in transliteration_chars() or not pos.startswith(FUNCTION_POS)
+    foreign = all(char in transliteration_chars() for char in word)
+    if pos.startswith(("ns", "nz", "j")):
+        return foreign or next_to_dot
+    return foreign and next_to_dot and not pos.startswith(FUNCTION_POS)
 
 
 def subdivision_candidates(view: TextView, chosen: list[Candidate]) -> list[Candidate]:
@@ -587,6 +722,10 @@ def _looks_like_organization(word: str) -> bool:
 
 
 def _looks_like_name(word: str) -> bool:
+    if word[-1] in word_set("not_name_ends.txt"):
+        return False  # 農糧署, 文湖線: a body or a line jieba took for a name
+    if any(word.endswith(title) for title in word_set("titles_after.txt")):
+        return False  # 王小姐: a surname and a form of address
     if len(word) == 3 and starts_with_surname(word) and word[0] not in word_set("name_stops.txt"):
         return True
     return len(word) >= 3 and all(char in transliteration_chars() for char in word)
