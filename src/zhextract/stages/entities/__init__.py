@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from ...doc import Doc
 from ...registry import Stage, register_stage
 from .gazetteer import TITLE_LABEL, Gazetteer, gazetteer
-from .model import model_candidates
+from .model import model_candidates, widened_by_model
 from .patterns import (
     ADMINISTRATIVE_ENDS,
     DISTRICT_ENDS,
@@ -80,9 +80,9 @@ def find_entities(
 ) -> list[Candidate]:
     """Non-overlapping entities of `text`, sorted by start. `predictions` are the
     statistical model's (start, end, UNER label) spans: they fill gaps the knowledge
-    leaves, before jieba's guesses; or, with `model_first` (a model that has read the
-    knowledge's own answer as a feature), they come first, the knowledge fills gaps they
-    leave, and jieba's guesses are not used."""
+    leaves, before jieba's guesses. With `model_first` (a model that has read the
+    knowledge's own answer as a feature) they also widen a known name they hold
+    (widened_by_model), and they replace jieba's guesses."""
     view = TextView(text, tokens)
     names = gazetteer()
     strong = gazetteer_candidates(view, names)
@@ -98,10 +98,12 @@ def find_entities(
     strong += unit_candidates(view, strong) + line_candidates(view, strong)
     strong += city_government_candidates(view, strong)
     strong += long_name_candidates(view, strong)
-    from_model = model_candidates(text, list(predictions), names)
+    from_model = model_candidates(text, list(predictions), names, view.pos_at)
     if model_first:
-        chosen = select(strong, select(from_model, []))
+        chosen = select(strong, [])
         chosen = select(subdivision_candidates(view, chosen), chosen)
+        chosen = widened_by_model(text, chosen, from_model, view.pos_at)
+        chosen = select(from_model, chosen)
         chosen = select(name_before_verb_candidates(view) + acronym_candidates(view), chosen)
     else:
         chosen = select(strong, [])
@@ -236,29 +238,17 @@ def unify_labels(text: str, chosen: list[Candidate]) -> list[Candidate]:
 
 @register_stage("entities", requires=("text",), provides=("entities",))
 def make_entities_stage(model: bool | str = True) -> Stage:
-    """Setting `model`: the statistical NER model used besides the knowledge: "lac" (our
-    tagger on LAC's pretrained encoder, stages/ner/lac_tagger.py), "characters" (the
-    character network, stages/ner/network.py; `true` means this one, as before), or
-    false for none."""
+    """Setting `model`: the statistical NER model used with the knowledge. "lac": our
+    tagger on LAC's pretrained encoder (stages/ner/lac_tagger.py), which reads what the
+    knowledge found and is then trusted first; "characters" (or true): the character
+    network (stages/ner/network.py), which fills gaps the knowledge leaves; false: none."""
     gazetteer()  # load the name lists once, when the pipeline is built
-    reads_knowledge = model == "lac"
-    predict = None if reads_knowledge else _model_predictor(model)
-    if reads_knowledge:
-        from ..ner import lac_tagger
-
-        lac_tagger.load_tagger()  # fail when the pipeline is built, not on a document
-        lac_predict = lac_tagger.predict
+    tag = _tagger(model)
 
     def entities(doc: Doc) -> None:
         tokens = doc.token_tuples()
         paragraphs = [(item["start"], item["end"]) for item in doc.paragraphs]
-        if reads_knowledge:
-            known = find_entities(doc.text, tokens, paragraphs)
-            predictions = lac_predict(doc.text, tokens, known)
-            found = find_entities(doc.text, tokens, paragraphs, predictions, model_first=True)
-        else:
-            predictions = predict(doc.text, tokens) if predict else []
-            found = find_entities(doc.text, tokens, paragraphs, predictions)
+        found = tag(doc.text, tokens, paragraphs)
         doc.entities = [
             doc.span(item.start, item.end, label=item.label, source=item.source)
             for item in found
@@ -267,19 +257,40 @@ def make_entities_stage(model: bool | str = True) -> Stage:
     return entities
 
 
-Predictor = Callable[[str, Sequence[tuple[int, int, str]]], list[tuple[int, int, str]]]
-MODEL_KINDS = ("characters",)  # "lac" reads the knowledge's entities: see entities()
+Tagger = Callable[[str, Sequence[tuple[int, int, str]], list[tuple[int, int]]], list[Candidate]]
 
 
-def _model_predictor(model: bool | str) -> Predictor | None:
-    """The chosen model's predict function, loaded now: a missing or broken model fails
-    when the pipeline is built, not on the first document."""
-    if model is False:
-        return None
-    kind = "characters" if model is True else model
-    if kind not in MODEL_KINDS:
-        raise ValueError(f"entities: model must be one of {MODEL_KINDS}, true or false: {model!r}")
+def _tagger(model: bool | str) -> Tagger:
+    """The entity finder for a `model` setting, with its model loaded now: a missing or
+    broken model fails when the pipeline is built, not on the first document."""
     from .. import ner
 
-    ner.load_model()
-    return ner.predict
+    if model is False:
+        return find_entities
+    if model == "lac":
+        from ..ner import lac_tagger
+
+        lac_tagger.load_tagger()
+        return _with_lac_tagger
+    if model is True or model == "characters":
+        ner.load_model()
+        return _with_character_model
+    raise ValueError(f'entities: model must be "lac", "characters", true or false, not {model!r}')
+
+
+def _with_lac_tagger(
+    text: str, tokens: Sequence[tuple[int, int, str]], paragraphs: list[tuple[int, int]]
+) -> list[Candidate]:
+    from ..ner import lac_tagger
+
+    known = find_entities(text, tokens, paragraphs)
+    predictions = lac_tagger.predict(text, tokens, known)
+    return find_entities(text, tokens, paragraphs, predictions, model_first=True)
+
+
+def _with_character_model(
+    text: str, tokens: Sequence[tuple[int, int, str]], paragraphs: list[tuple[int, int]]
+) -> list[Candidate]:
+    from .. import ner
+
+    return find_entities(text, tokens, paragraphs, ner.predict(text, tokens))

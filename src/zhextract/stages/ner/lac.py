@@ -27,11 +27,15 @@ import numpy as np
 from ..segment_lexicon import project
 
 LAC_LABELS = ("PER", "LOC", "ORG")
-# Units per encoded piece: a longer sentence is encoded in pieces of this size, so a text
-# without punctuation costs the same per character as any other.
-MAX_UNITS = 200
-# Sequences encoded together: the GRU steps become products over this many rows.
-BATCH = 64
+# A sequence longer than WINDOW units is encoded in windows: each keeps the states of
+# its middle CORE units and reads CONTEXT units on either side for them. The GRU's steps
+# are a Python loop, so short windows (many rows, few steps) cost far less than whole
+# sentences, and a text without punctuation costs the same per character as any other.
+CORE = 48
+CONTEXT = 16
+WINDOW = CORE + 2 * CONTEXT
+# Windows encoded together: the GRU steps become products over this many rows.
+BATCH = 256
 LATIN_OR_DIGIT = re.compile("[a-zA-Z0-9]")
 
 
@@ -184,20 +188,29 @@ def units(lac: Lac, text: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def encode(lac: Lac, sequences: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """The last layer's states (units, 256) for each sequence of unit ids. Sequences are
-    encoded in batches of similar length; one longer than MAX_UNITS in pieces."""
-    pieces: list[tuple[int, int, int]] = []  # (sequence, start, end)
-    for index, ids in enumerate(sequences):
-        for start in range(0, len(ids), MAX_UNITS):
-            pieces.append((index, start, min(len(ids), start + MAX_UNITS)))
+    """The last layer's states (units, 256) for each sequence of unit ids, encoded in
+    batches of windows of similar length."""
+    windows = [
+        (index, *window) for index, ids in enumerate(sequences) for window in _windows(len(ids))
+    ]
     states = [np.zeros((len(ids), lac.width), dtype=np.float32) for ids in sequences]
-    pieces.sort(key=lambda piece: piece[2] - piece[1])
-    for first in range(0, len(pieces), BATCH):
-        batch = pieces[first : first + BATCH]
-        encoded = _encode_batch(lac, [sequences[i][start:end] for i, start, end in batch])
-        for (index, start, end), rows in zip(batch, encoded):
-            states[index][start:end] = rows[: end - start]
+    windows.sort(key=lambda window: window[2] - window[1])
+    for first in range(0, len(windows), BATCH):
+        batch = windows[first : first + BATCH]
+        encoded = _encode_batch(lac, [sequences[i][start:end] for i, start, end, _, _ in batch])
+        for (index, start, _, keep_start, keep_end), rows in zip(batch, encoded):
+            states[index][keep_start:keep_end] = rows[keep_start - start : keep_end - start]
     return states
+
+
+def _windows(length: int) -> list[tuple[int, int, int, int]]:
+    """(start, end, keep_start, keep_end) of the windows that cover `length` units."""
+    if length <= WINDOW:
+        return [(0, length, 0, length)] if length else []
+    return [
+        (max(0, core - CONTEXT), min(length, core + CORE + CONTEXT), core, min(length, core + CORE))
+        for core in range(0, length, CORE)
+    ]
 
 
 def _encode_batch(lac: Lac, sequences: list[np.ndarray]) -> np.ndarray:

@@ -29,6 +29,7 @@ from .lac import Gru, Lac, encode, load_lac, unit_positions, units
 from .viterbi import best_tags
 
 Prediction = tuple[int, int, str]
+OUTSIDE_ONLY = -1e4  # the score of every tag but "O" between sentences
 
 
 @dataclass(frozen=True)
@@ -173,16 +174,20 @@ def predict(
 
     tagger = tagger or load_tagger()
     sentences = [(start, end) for start, end in split_sentences(text) if end > start]
-    found: list[Prediction] = []
     known_ids = knowledge_ids(len(text), known, tagger.knowledge_labels)
     scored = emissions(
         tagger,
         [text[start:end] for start, end in sentences],
         [known_ids[start:end] for start, end in sentences],
     )
-    for (offset, _), scores in zip(sentences, scored):
-        best = best_tags(scores.astype(np.float64), tagger.transitions, tagger.start, tagger.end)
-        found += [(offset + start, offset + end, label) for start, end, label in _spans(best, tagger.tags)]
+    # One decoding for the whole text: characters between sentences are held to "O", so
+    # no entity runs across them.
+    scores = np.full((len(text), len(tagger.tags)), OUTSIDE_ONLY, dtype=np.float64)
+    scores[:, 0] = 0.0
+    for (start, end), rows in zip(sentences, scored):
+        scores[start:end] = rows
+    best = best_tags(scores, tagger.transitions, tagger.start, tagger.end)
+    found = _spans(best, tagger.tags)
     if tokens:
         found = snapped(found, Words.of(tokens))
     trimmed_spans = []
