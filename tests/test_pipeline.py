@@ -87,12 +87,12 @@ def test_segment_words_concatenate_to_the_text_without_whitespace() -> None:
 def test_the_model_pipeline_adds_the_statistical_models_entities() -> None:
     from zhextract.record import validate
 
-    text = "林志玲昨天抵達高雄。"
+    text = "許銘洋昨天抵達高雄。"
     record = zhextract.load("model")(text)
     assert validate(record) == []
     assert record["pipeline"]["name"] == "model"
     found = [(e["text"], e["label"], e["source"]) for e in record["entities"]]
-    assert found == [("林志玲", "PERSON", "model"), ("高雄", "GPE", "gazetteer")]
+    assert found == [("許銘洋", "PERSON", "model"), ("高雄", "GPE", "gazetteer")]
 
 
 def test_settings_can_be_overridden_when_loading(tmp_path: Path) -> None:

@@ -104,11 +104,11 @@ def train(args: argparse.Namespace) -> int:
     for epoch in range(settings["epochs"]):
         began = time.perf_counter()
         loss = network.fit_epoch(training, optimizer, settings)
-        score = score_examples(
-            network.export(TAGS, KNOWLEDGE_LABELS, workdir / "last"), selection
-        )
+        score = score_examples(network.export(TAGS, KNOWLEDGE_LABELS, workdir / "last"), selection)
         precision, recall, f1 = score.prf()
-        log.append({"epoch": epoch, "loss": loss, "dev_f1": f1, "dev_p": precision, "dev_r": recall})
+        log.append(
+            {"epoch": epoch, "loss": loss, "dev_f1": f1, "dev_p": precision, "dev_r": recall}
+        )
         print(
             f"epoch {epoch}: loss {loss:.3f}, GSD dev P/R/F1 {precision:.3f}/{recall:.3f}/{f1:.4f}"
             f" ({time.perf_counter() - began:.0f}s)",
@@ -132,10 +132,7 @@ def score_examples(folder: Path, data: list[Example]) -> Score:
     scored = lac_tagger.emissions(
         tagger,
         [example.sentence.text for example in data],
-        [
-            knowledge_ids(len(example.tags), example.known, KNOWLEDGE_LABELS)
-            for example in data
-        ],
+        [knowledge_ids(len(example.tags), example.known, KNOWLEDGE_LABELS) for example in data],
     )
     for example, emissions in zip(data, scored):
         best = lac_tagger.best_tags(

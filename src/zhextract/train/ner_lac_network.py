@@ -172,7 +172,9 @@ class TaggerNetwork(nn.Module):
             total += loss.item() * len(batch)
         return total / len(data)
 
-    def export(self, tags: tuple[str, ...], knowledge_labels: tuple[str, ...], folder: Path) -> Path:
+    def export(
+        self, tags: tuple[str, ...], knowledge_labels: tuple[str, ...], folder: Path
+    ) -> Path:
         """Write the numpy tagger's `weights.npz` and `model.json` to `folder`."""
         folder.mkdir(parents=True, exist_ok=True)
         arrays: dict[str, np.ndarray] = {}

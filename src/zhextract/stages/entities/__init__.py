@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from ...doc import Doc
 from ...registry import Stage, register_stage
 from .gazetteer import TITLE_LABEL, Gazetteer, gazetteer
-from .model import model_candidates, widened_by_model
+from .model import model_candidates, widened_by_model, without_model_spans_across_names
 from .patterns import (
     ADMINISTRATIVE_ENDS,
     DISTRICT_ENDS,
@@ -105,6 +105,7 @@ def find_entities(
         chosen = widened_by_model(text, chosen, from_model, view.pos_at)
         chosen = select(from_model, chosen)
         chosen = select(name_before_verb_candidates(view) + acronym_candidates(view), chosen)
+        chosen = without_model_spans_across_names(text, chosen)
     else:
         chosen = select(strong, [])
         chosen = select(subdivision_candidates(view, chosen), chosen)
@@ -250,8 +251,7 @@ def make_entities_stage(model: bool | str = True) -> Stage:
         paragraphs = [(item["start"], item["end"]) for item in doc.paragraphs]
         found = tag(doc.text, tokens, paragraphs)
         doc.entities = [
-            doc.span(item.start, item.end, label=item.label, source=item.source)
-            for item in found
+            doc.span(item.start, item.end, label=item.label, source=item.source) for item in found
         ]
 
     return entities

@@ -5,11 +5,13 @@ LOC and FAC by the gazetteer, then by the name's ending."""
 from __future__ import annotations
 
 import bisect
+import re
 from functools import cache
 
 from .gazetteer import Gazetteer, read_lines, suffixes, word_set
-from .patterns import Candidate
+from .patterns import Candidate, is_cjk
 
+YEAR_AFTER = re.compile("[0-9０-９〇零一二三四五六七八九十百]{1,4}年")
 MODEL_LABELS = {"PER": "PERSON", "ORG": "ORG"}
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 MAX_GLOSS_CHARS = 60  # how far back a Latin gloss's opening bracket is looked for
@@ -76,8 +78,10 @@ def model_candidates(
             continue  # 二〇二, 1990: numbers are the figures stage's
         if pos_at and all(pos_at[index] in NUMBER_TAGS for index in range(start, end)):
             continue
-        if surface.isascii():
+        if not any(is_cjk(char) for char in surface):
             continue  # Latin names are the knowledge's (the model reads them as unknowns)
+        if YEAR_AFTER.match(text, end):
+            continue  # 民國|114年, 昭和|50年: an era is part of a date (the figures stage's)
 
         mapped = MODEL_LABELS.get(label) or place_label(surface, names)
         found.append(Candidate(start, end, mapped, "model"))
@@ -87,8 +91,10 @@ def model_candidates(
 # What the model can name (its PER/LOC/ORG mapped); knowledge of any other type (EVENT,
 # LAW, PRODUCT...) is something the model cannot widen.
 MODEL_TYPES = frozenset({"PERSON", "ORG", *PLACE_LABELS})
-# jieba tags of words that do not belong to a name around it: verbs, adjectives, adverbs.
-NOT_NAME_TAGS = ("v", "a", "d", "f")  # f: locative words (畔, 以北)
+# jieba tags of words that do not belong to a name around it: verbs, adjectives, adverbs,
+# locative and time words (畔, 以北, 今天), prepositions, conjunctions, particles, pronouns,
+# interjections.
+NOT_NAME_TAGS = ("v", "a", "d", "f", "t", "p", "c", "u", "r", "y", "e", "o")
 NUMBER_TAGS = ("m", "q", "mq")
 
 
@@ -118,6 +124,8 @@ def widened_by_model(
             continue
         if len({name.label for name in names}) > 1:
             continue
+        if item.label == "PERSON" and names[0].label != "PERSON":
+            continue  # 菲國 + 公民: a person's name does not hold a place or body
         if _extended_by_non_name_word(pos_at, item, names) or _holds_title(text, item, names):
             continue
         replaced.update(inside)
@@ -125,9 +133,7 @@ def widened_by_model(
     return [item for index, item in enumerate(chosen) if index not in replaced] + widened
 
 
-def _extended_by_non_name_word(
-    pos_at: list[str], item: Candidate, names: list[Candidate]
-) -> bool:
+def _extended_by_non_name_word(pos_at: list[str], item: Candidate, names: list[Candidate]) -> bool:
     covered = {index for name in names for index in range(name.start, name.end)}
     return any(
         pos_at[index].startswith(NOT_NAME_TAGS)
@@ -145,3 +151,35 @@ def _holds_title(text: str, item: Candidate, names: list[Candidate]) -> bool:
 @cache
 def _titles() -> tuple[str, ...]:
     return tuple(word_set("titles.txt"))
+
+
+LONGEST_KNOWN = 20  # longest known name looked for around a model span
+
+
+def without_model_spans_across_names(text: str, chosen: list[Candidate]) -> list[Candidate]:
+    """`chosen` without the model's spans that cut into another occurrence of a name the
+    knowledge found in the document (強颱山|陀兒 where 山陀兒 is a typhoon named later):
+    the name is then found there too (repeated_mentions)."""
+    names = {
+        text[item.start : item.end]
+        for item in chosen
+        if item.source != "model" and 2 <= item.end - item.start <= LONGEST_KNOWN
+    }
+    if not names:
+        return chosen
+    lengths = sorted({len(name) for name in names})
+    return [
+        item
+        for item in chosen
+        if item.source != "model" or not _cuts_into_a_name(text, item, names, lengths)
+    ]
+
+
+def _cuts_into_a_name(text: str, item: Candidate, names: set[str], lengths: list[int]) -> bool:
+    for length in lengths:
+        for start in range(max(0, item.start - length + 1), item.end):
+            end = start + length
+            inside = item.start <= start and end <= item.end
+            if not inside and text[start:end] in names:
+                return True
+    return False

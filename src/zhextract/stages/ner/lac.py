@@ -282,7 +282,7 @@ def lac_spans(texts: Sequence[str], lac: Lac | None = None) -> list[list[tuple[i
     lac = lac or load_lac()
     inputs = [units(lac, text) for text in texts]
     states = encode(lac, [ids for ids, _ in inputs])
-    found = []
+    found: list[list[tuple[int, int, str]]] = []
     for (_, lengths), rows in zip(inputs, states):
         if not len(lengths):
             found.append([])

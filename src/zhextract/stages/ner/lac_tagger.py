@@ -119,10 +119,14 @@ SOURCE_GROUPS = {"gazetteer": 0, "pattern": 1, "consistency": 1, "jieba": 2}
 class Known(Protocol):
     """An entity the gazetteers and rules found (entities.patterns.Candidate)."""
 
-    start: int
-    end: int
-    label: str
-    source: str
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def source(self) -> str: ...
 
 
 def knowledge_ids(length: int, known: Iterable[Known], labels: Sequence[str]) -> np.ndarray:
