@@ -205,7 +205,26 @@ def main(argv: list[str]) -> int:
         score, count = score_uner(path, args.pipeline)
         elapsed = time.perf_counter() - began
         print(score.report(f"{title} ({count} sentences, {elapsed:.1f}s)"))
+        print(_lac_line(score_lac(path)))
     return 0
+
+
+def score_lac(path: Path) -> Score:
+    """Baidu LAC 2.1.2 as it ships (its own PER/LOC/ORG tags), on the same sentences: the
+    anchor our default pipeline is compared with. Run by our numpy port of its network
+    (stages/ner/lac.py), so no paddle is needed."""
+    from ..stages.ner.lac import lac_spans
+
+    sentences = list(read_iob2(path))
+    score = Score()
+    for sentence, found in zip(sentences, lac_spans([item.text for item in sentences])):
+        score.add(found, sentence.mentions)
+    return score
+
+
+def _lac_line(score: Score) -> str:
+    precision, recall, f1 = score.prf()
+    return f"  {'LAC 2.1.2':<12} {precision:6.3f} {recall:6.3f} {f1:6.3f}   (LAC as shipped, beside)"
 
 
 def _run_seed(gold_path: Path, pipeline: str) -> None:
