@@ -224,7 +224,9 @@ def score_lac(path: Path) -> Score:
 
 def _lac_line(score: Score) -> str:
     precision, recall, f1 = score.prf()
-    return f"  {'LAC 2.1.2':<12} {precision:6.3f} {recall:6.3f} {f1:6.3f}   (LAC as shipped, beside)"
+    return (
+        f"  {'LAC 2.1.2':<12} {precision:6.3f} {recall:6.3f} {f1:6.3f}   (LAC as shipped, beside)"
+    )
 
 
 def _run_seed(gold_path: Path, pipeline: str) -> None:

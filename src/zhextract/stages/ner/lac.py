@@ -31,8 +31,8 @@ LAC_LABELS = ("PER", "LOC", "ORG")
 # its middle CORE units and reads CONTEXT units on either side for them. The GRU's steps
 # are a Python loop, so short windows (many rows, few steps) cost far less than whole
 # sentences, and a text without punctuation costs the same per character as any other.
-CORE = 48
-CONTEXT = 16
+CORE = 64
+CONTEXT = 8
 WINDOW = CORE + 2 * CONTEXT
 # Windows encoded together: the GRU steps become products over this many rows.
 BATCH = 256

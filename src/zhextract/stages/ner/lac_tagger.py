@@ -173,17 +173,20 @@ def predict(
     rules found (`known`). The text is tagged sentence by sentence (all in one batch). `tokens` are the segment stage's (start, end,
     pos) words of `text`: a span edge inside one moves to its nearer end (石破|茂訪問 ->
     石破茂), as LAC's units and our words do not always agree."""
-    from . import snapped
+    from . import _blas, snapped
     from .features import Words
 
     tagger = tagger or load_tagger()
     sentences = [(start, end) for start, end in split_sentences(text) if end > start]
     known_ids = knowledge_ids(len(text), known, tagger.knowledge_labels)
-    scored = emissions(
-        tagger,
-        [text[start:end] for start, end in sentences],
-        [known_ids[start:end] for start, end in sentences],
-    )
+    # One BLAS thread, as for the character model (ner.predict): a second --jobs worker
+    # holding the other core would otherwise stall every product.
+    with _blas().limit(limits=1, user_api="blas"):
+        scored = emissions(
+            tagger,
+            [text[start:end] for start, end in sentences],
+            [known_ids[start:end] for start, end in sentences],
+        )
     # One decoding for the whole text: characters between sentences are held to "O", so
     # no entity runs across them.
     scores = np.full((len(text), len(tagger.tags)), OUTSIDE_ONLY, dtype=np.float64)
