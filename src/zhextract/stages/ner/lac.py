@@ -83,7 +83,7 @@ def load_lac(path: str | None = None) -> Lac:
         weights = {name: arrays[name] for name in arrays.files}
     embedding = np.load(folder / "embedding.npy").astype(np.float32)
     layers = tuple(
-        (_gru(weights, f"layer{layer}.forward"), _gru(weights, f"layer{layer}.backward"))
+        (gru_from(weights, f"layer{layer}.forward"), gru_from(weights, f"layer{layer}.backward"))
         for layer in range(int(weights["layers"]))
     )
     unit_ids = {word: index for index, word in enumerate(_lines(folder / "units.txt"))}
@@ -110,7 +110,8 @@ def load_lac(path: str | None = None) -> Lac:
     )
 
 
-def _gru(weights: dict[str, np.ndarray], name: str) -> Gru:
+def gru_from(weights: dict[str, np.ndarray], name: str) -> Gru:
+    """The GRU stored under `name` (layer0.forward...) in a weights file."""
     return Gru(
         input_weight=weights[f"{name}.input_weight"],
         input_bias=weights[f"{name}.input_bias"],

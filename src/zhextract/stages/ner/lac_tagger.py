@@ -25,7 +25,7 @@ import numpy as np
 
 from ...doc import trimmed_span
 from ..segment import split_sentences
-from .lac import Gru, Lac, encode, load_lac, unit_positions, units
+from .lac import Lac, encode, gru_from, load_lac, unit_positions, units
 from .viterbi import best_tags
 
 Prediction = tuple[int, int, str]
@@ -61,7 +61,7 @@ def load_tagger(path: str | None = None) -> LacTagger:
         arrays = {name: stored[name].astype(np.float32) for name in stored.files}
     lac = load_lac()
     layers = tuple(
-        (_tuned(arrays, f"layer{layer}.forward"), _tuned(arrays, f"layer{layer}.backward"))
+        (gru_from(arrays, f"layer{layer}.forward"), gru_from(arrays, f"layer{layer}.backward"))
         for layer in range(len(lac.layers))
     )
     return fold(
@@ -69,15 +69,6 @@ def load_tagger(path: str | None = None) -> LacTagger:
         arrays,
         tuple(settings["tags"]),
         tuple(settings["knowledge_labels"]),
-    )
-
-
-def _tuned(arrays: dict[str, np.ndarray], name: str) -> Gru:
-    return Gru(
-        input_weight=arrays[f"{name}.input_weight"],
-        input_bias=arrays[f"{name}.input_bias"],
-        gate_weight=arrays[f"{name}.gate_weight"],
-        state_weight=arrays[f"{name}.state_weight"],
     )
 
 
@@ -170,9 +161,10 @@ def predict(
     tagger: LacTagger | None = None,
 ) -> list[Prediction]:
     """Entities of `text` as (start, end, UNER label), given what the gazetteers and
-    rules found (`known`). The text is tagged sentence by sentence (all in one batch). `tokens` are the segment stage's (start, end,
-    pos) words of `text`: a span edge inside one moves to its nearer end (石破|茂訪問 ->
-    石破茂), as LAC's units and our words do not always agree."""
+    rules found (`known`). Sentences are encoded together and decoded as one sequence.
+    `tokens` are the segment stage's (start, end, pos) words of `text`: a span edge inside
+    one moves to its nearer end (石破|茂訪問 -> 石破茂), as LAC's units and our words do
+    not always agree."""
     from . import _blas, snapped
     from .features import Words
 
