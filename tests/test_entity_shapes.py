@@ -189,3 +189,13 @@ def test_name_shapes(text: str, expected: list[tuple[str, str | None]]) -> None:
 def test_short_form_found_everywhere_has_one_count_per_mention() -> None:
     found = entities("文化內容策進院（文策院）表示，文策院將補助，文策院說。")
     assert [name for name, _ in found].count("文策院") == 3
+
+
+def test_dotted_names_are_only_tried_where_a_han_run_starts() -> None:
+    from zhextract.stages.entities.patterns import DOTTED
+
+    # Tried from inside a run, the pattern would rescan the rest of the run from every
+    # position: quadratic on long runs without dots.
+    text = "說" * 50 + "瑪麗．居禮"
+    assert [match.start() for match in DOTTED.finditer(text)] == [0]
+    assert DOTTED.search("一" * 200) is None

@@ -534,8 +534,11 @@ def transliteration_chars() -> frozenset[str]:
 # Separators between the parts of a transliterated name (after normalization the
 # full-width ． is an ASCII period).
 NAME_DOTS = "·‧・•．."
+# A match may only start where a run of Han characters starts: tried inside a long run
+# without dots, it would scan the rest of the run from every position (quadratic).
 DOTTED = re.compile(
-    r"[\u4e00-\u9fff\u3400-\u4dbf]+(?:[" + NAME_DOTS + r"][\u4e00-\u9fff\u3400-\u4dbf]+)+"
+    r"(?<![\u4e00-\u9fff\u3400-\u4dbf])[\u4e00-\u9fff\u3400-\u4dbf]+"
+    r"(?:[" + NAME_DOTS + r"][\u4e00-\u9fff\u3400-\u4dbf]+)+"
 )
 MAX_NAME_PART = 6
 NUMERAL_CHARS = frozenset("〇零一二三四五六七八九十百")
