@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from ...doc import Doc
 from ...registry import Stage, register_stage
@@ -83,6 +84,25 @@ def find_entities(
     leaves, before jieba's guesses. With `model_first` (a model that has read the
     knowledge's own answer as a feature) they also widen a known name they hold
     (widened_by_model), and they replace jieba's guesses."""
+    return resolve(read_knowledge(text, tokens, paragraphs), predictions, model_first)
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What the gazetteers and patterns find in a text, before any model is heard: read
+    once, resolved with or without a model's predictions."""
+
+    view: TextView
+    names: Gazetteer
+    known: list[Candidate]  # the strong candidates chosen, with subdivisions
+    name_guesses: list[Candidate]  # Chinese names before speech verbs
+    acronyms: list[Candidate]
+    jieba_guesses: list[Candidate]
+
+
+def read_knowledge(
+    text: str, tokens: Sequence[tuple[int, int, str]], paragraphs: Sequence[tuple[int, int]]
+) -> Knowledge:
     view = TextView(text, tokens)
     names = gazetteer()
     strong = gazetteer_candidates(view, names)
@@ -98,20 +118,35 @@ def find_entities(
     strong += unit_candidates(view, strong) + line_candidates(view, strong)
     strong += city_government_candidates(view, strong)
     strong += long_name_candidates(view, strong)
+    known = select(strong, [])
+    known = select(subdivision_candidates(view, known), known)
+    return Knowledge(
+        view,
+        names,
+        known,
+        name_before_verb_candidates(view),
+        acronym_candidates(view),
+        jieba_candidates(view),
+    )
+
+
+def resolve(
+    knowledge: Knowledge,
+    predictions: Sequence[tuple[int, int, str]] = (),
+    model_first: bool = False,
+) -> list[Candidate]:
+    """The entities of `knowledge` with a model's `predictions` (see find_entities)."""
+    view, names, text = knowledge.view, knowledge.names, knowledge.view.text
     from_model = model_candidates(text, list(predictions), names, view.pos_at)
     if model_first:
-        chosen = select(strong, [])
-        chosen = select(subdivision_candidates(view, chosen), chosen)
-        chosen = widened_by_model(text, chosen, from_model, view.pos_at)
+        chosen = widened_by_model(text, knowledge.known, from_model, view.pos_at)
         chosen = select(from_model, chosen)
-        chosen = select(name_before_verb_candidates(view) + acronym_candidates(view), chosen)
+        chosen = select(knowledge.name_guesses + knowledge.acronyms, chosen)
         chosen = without_model_spans_across_names(text, chosen)
     else:
-        chosen = select(strong, [])
-        chosen = select(subdivision_candidates(view, chosen), chosen)
-        chosen = select(from_model, chosen)
-        chosen = select(name_before_verb_candidates(view), chosen)
-        chosen = select(jieba_candidates(view) + acronym_candidates(view), chosen)
+        chosen = select(from_model, knowledge.known)
+        chosen = select(knowledge.name_guesses, chosen)
+        chosen = select(knowledge.jieba_guesses + knowledge.acronyms, chosen)
     chosen = [item for item in chosen if item.label != TITLE_LABEL]
     chosen = join_organizations(text, chosen, lambda name: is_business(name, names))
     chosen = join_places(text, chosen)
@@ -283,9 +318,9 @@ def _with_lac_tagger(
 ) -> list[Candidate]:
     from ..ner import lac_tagger
 
-    known = find_entities(text, tokens, paragraphs)
-    predictions = lac_tagger.predict(text, tokens, known)
-    return find_entities(text, tokens, paragraphs, predictions, model_first=True)
+    knowledge = read_knowledge(text, tokens, paragraphs)
+    predictions = lac_tagger.predict(text, tokens, resolve(knowledge))
+    return resolve(knowledge, predictions, model_first=True)
 
 
 def _with_character_model(
