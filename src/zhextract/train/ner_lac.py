@@ -32,6 +32,7 @@ from ..stages.entities.patterns import Candidate
 from ..stages.ner import LABELS, lac_tagger
 from ..stages.ner.lac import Lac, load_lac, unit_positions, units
 from ..stages.ner.lac_tagger import knowledge_ids, knowledge_size
+from ..stages.ner.viterbi import best_tags
 from ..stages.segment import cut_words
 from .ner_corpora import Sentence, load_corpus
 
@@ -135,10 +136,8 @@ def score_examples(folder: Path, data: list[Example]) -> Score:
         [knowledge_ids(len(example.tags), example.known, KNOWLEDGE_LABELS) for example in data],
     )
     for example, emissions in zip(data, scored):
-        best = lac_tagger.best_tags(
-            emissions.astype(np.float64), tagger.transitions, tagger.start, tagger.end
-        )
-        score.add(lac_tagger._spans(best, tagger.tags), example.sentence.entities)
+        best = best_tags(emissions.astype(np.float64), tagger.transitions, tagger.start, tagger.end)
+        score.add(lac_tagger.spans_of_tags(best, tagger.tags), example.sentence.entities)
     return score
 
 

@@ -309,22 +309,19 @@ def _viterbi(emissions: np.ndarray, lac: Lac) -> list[int]:
 
 
 def _unit_spans(tags: list[str], lengths: np.ndarray) -> list[tuple[int, int, str]]:
-    spans: list[tuple[int, int, str]] = []
+    """PER/LOC/ORG spans of LAC's unit tags ("PER-B", "PER-I"...): each unit's tag spread
+    over its characters as B-/I- tags, read by the character model's decoder."""
+    from . import decode
+
+    per_character: list[tuple[int, str]] = []
     position = 0
-    open_span: list[int | str] | None = None
     for tag, length in zip(tags, lengths.tolist()):
         label, _, part = tag.rpartition("-")
         if label in LAC_LABELS:
-            if open_span is not None and part == "I" and open_span[2] == label:
-                open_span[1] = position + length
-            else:
-                if open_span is not None:
-                    spans.append((int(open_span[0]), int(open_span[1]), str(open_span[2])))
-                open_span = [position, position + length, label]
-        elif open_span is not None:
-            spans.append((int(open_span[0]), int(open_span[1]), str(open_span[2])))
-            open_span = None
+            first = f"{'B' if part == 'B' else 'I'}-{label}"
+            per_character.append((position, first))
+            per_character += [
+                (index, f"I-{label}") for index in range(position + 1, position + length)
+            ]
         position += length
-    if open_span is not None:
-        spans.append((int(open_span[0]), int(open_span[1]), str(open_span[2])))
-    return spans
+    return decode(per_character)

@@ -186,7 +186,7 @@ def predict(
     for (start, end), rows in zip(sentences, scored):
         scores[start:end] = rows
     best = best_tags(scores, tagger.transitions, tagger.start, tagger.end)
-    found = _spans(best, tagger.tags)
+    found = spans_of_tags(best, tagger.tags)
     if tokens:
         found = snapped(found, Words.of(tokens))
     trimmed_spans = []
@@ -197,7 +197,7 @@ def predict(
     return trimmed_spans
 
 
-def _spans(best: np.ndarray, tags: tuple[str, ...]) -> list[Prediction]:
+def spans_of_tags(best: np.ndarray, tags: tuple[str, ...]) -> list[Prediction]:
     """Spans of a tag sequence; an I- tag that continues nothing starts a span."""
     from . import decode
 
