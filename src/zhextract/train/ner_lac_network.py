@@ -53,9 +53,9 @@ class TaggerNetwork(nn.Module):
         super().__init__()
         self.knowledge_labels = KNOWLEDGE_LABELS
         self.embedding = nn.Embedding.from_pretrained(torch.tensor(lac.embedding), freeze=True)
-        self.grus = nn.ModuleList(
-            [PaddleGru(gru) for layer in lac.layers for gru in layer]  # forward, backward, ...
-        )
+        # LAC's first `layers` GRU layers (forward, backward, ...); fewer run faster.
+        kept = lac.layers[: settings.get("layers", len(lac.layers))]
+        self.grus = nn.ModuleList([PaddleGru(gru) for layer in kept for gru in layer])
         width = lac.width
         self.scores = nn.Linear(width, lac.emission_weight.shape[1])
         self.scores.weight.data = torch.tensor(lac.emission_weight.T.copy())

@@ -60,9 +60,10 @@ def load_tagger(path: str | None = None) -> LacTagger:
     with np.load(folder / "weights.npz") as stored:
         arrays = {name: stored[name].astype(np.float32) for name in stored.files}
     lac = load_lac()
+    count = len({name.split(".")[0] for name in arrays if name.startswith("layer")})
     layers = tuple(
         (gru_from(arrays, f"layer{layer}.forward"), gru_from(arrays, f"layer{layer}.backward"))
-        for layer in range(len(lac.layers))
+        for layer in range(count)
     )
     return fold(
         replace(lac, layers=layers),
