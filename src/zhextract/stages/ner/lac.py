@@ -215,43 +215,56 @@ def _windows(length: int) -> list[tuple[int, int, int, int]]:
 
 
 def _encode_batch(lac: Lac, sequences: list[np.ndarray]) -> np.ndarray:
-    """States (rows, steps, 256) of sequences padded at their end. The forward GRU reads
-    them as they are; the backward one reads them shifted to end together, so that no
-    step needs a mask: padding is read after every real unit in both directions."""
+    """States (rows, steps, 256) of sequences padded at their end. Both directions of a
+    layer run in one loop: the backward GRU reads each row reversed with its padding
+    last, so no step needs a mask (padding is read after every real unit either way).
+    Arrays are time-major (step, row), so that each step reads contiguous rows."""
     steps = max(len(ids) for ids in sequences)
-    lengths = np.array([len(ids) for ids in sequences])
-    ids = np.zeros((len(sequences), steps), dtype=np.int64)
+    rows = len(sequences)
+    ids = np.zeros((steps, rows), dtype=np.int64)
+    lengths = np.empty(rows, dtype=np.int64)
     for row, sequence in enumerate(sequences):
-        ids[row, : len(sequence)] = sequence
-    # to_end[row, step]: the padded-at-end index that lands at `step` once the row ends at
-    # the last step (and back again: the shift is its own inverse, mod steps).
-    to_end = (np.arange(steps)[None, :] - (steps - lengths)[:, None]) % steps
-    to_start = (np.arange(steps)[None, :] + (steps - lengths)[:, None]) % steps
-    inputs = lac.embedding[ids]
+        ids[: len(sequence), row] = sequence
+        lengths[row] = len(sequence)
+    # reversed_order[step * rows + row]: the position the backward GRU reads at that
+    # step, which is also where its state from that step belongs (its own inverse).
+    reversed_steps = (lengths[None, :] - 1 - np.arange(steps)[:, None]) % steps
+    reversed_order = (reversed_steps * rows + np.arange(rows)[None, :]).ravel()
+    # The first layer projects each distinct unit once (a text repeats its words).
+    distinct, index = np.unique(ids.ravel(), return_inverse=True)
+    table, backward_rows = lac.embedding[distinct], index[reversed_order]
+    forward_rows: np.ndarray | slice = index
     for forward, backward in lac.layers:
-        ahead = _run_gru(forward, inputs, reverse=False)
-        shifted = np.take_along_axis(inputs, to_end[:, :, None], axis=1)
-        behind = _run_gru(backward, shifted, reverse=True)
-        behind = np.take_along_axis(behind, to_start[:, :, None], axis=1)
-        inputs = np.concatenate([ahead, behind], axis=2)
-    return inputs
+        projected = table @ np.concatenate(
+            [forward.input_weight, backward.input_weight], axis=1
+        ) + np.concatenate([forward.input_bias, backward.input_bias])
+        width = forward.input_weight.shape[1]
+        inputs = np.empty((2, steps * rows, width), dtype=np.float32)
+        inputs[0] = projected[forward_rows, :width]
+        inputs[1] = projected[backward_rows, width:]
+        states = _run_both(forward, backward, inputs.reshape(2, steps, rows, width))
+        table = np.concatenate([states[0], states[1][reversed_order]], axis=1)
+        forward_rows, backward_rows = slice(None), reversed_order
+    return table.reshape(steps, rows, -1).transpose(1, 0, 2)
 
 
-def _run_gru(gru: Gru, inputs: np.ndarray, reverse: bool) -> np.ndarray:
-    projected = inputs @ gru.input_weight + gru.input_bias
-    rows, steps, _ = projected.shape
-    hidden = gru.state_weight.shape[0]
-    gate_inputs = np.ascontiguousarray(projected[:, :, : 2 * hidden])
-    candidate_inputs = np.ascontiguousarray(projected[:, :, 2 * hidden :])
-    state = np.zeros((rows, hidden), dtype=np.float32)
-    out = np.empty((rows, steps, hidden), dtype=np.float32)
-    for step in range(steps - 1, -1, -1) if reverse else range(steps):
-        gates = _sigmoid(gate_inputs[:, step] + state @ gru.gate_weight)
-        update, reset = gates[:, :hidden], gates[:, hidden:]
-        candidate = np.tanh(candidate_inputs[:, step] + (reset * state) @ gru.state_weight)
+def _run_both(forward: Gru, backward: Gru, projected: np.ndarray) -> np.ndarray:
+    """States (2, steps * rows, hidden) of both directions run together over their
+    projected inputs (2, steps, rows, 3 * hidden), each in the order it reads them."""
+    hidden = forward.state_weight.shape[0]
+    gate_weight = np.stack([forward.gate_weight, backward.gate_weight])
+    state_weight = np.stack([forward.state_weight, backward.state_weight])
+    _, steps, rows, _ = projected.shape
+    state = np.zeros((2, rows, hidden), dtype=np.float32)
+    out = np.empty((2, steps, rows, hidden), dtype=np.float32)
+    for step in range(steps):
+        here = projected[:, step]
+        gates = _sigmoid(here[..., : 2 * hidden] + np.matmul(state, gate_weight))
+        update, reset = gates[..., :hidden], gates[..., hidden:]
+        candidate = np.tanh(here[..., 2 * hidden :] + np.matmul(reset * state, state_weight))
         state = state + update * (candidate - state)
         out[:, step] = state
-    return out
+    return out.reshape(2, steps * rows, hidden)
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:
