@@ -27,6 +27,7 @@ EXIT_INTERRUPTED = 130  # the shell's code for SIGINT
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 Command = Callable[[argparse.Namespace], int]
+RECORDS_HELP = "a folder written by `zhextract run`, its records.jsonl, or one record file"
 
 
 class UsageError(Exception):
@@ -231,15 +232,18 @@ def add_review_command(subcommands: argparse._SubParsersAction) -> None:
     parser = _add_command(
         subcommands, "review", review_command, "Write one self-contained HTML page to review a run."
     )
-    parser.add_argument("outdir", metavar="OUTDIR", help="a folder written by `zhextract run`")
-    parser.add_argument("-o", "--out", metavar="FILE", help="default: OUTDIR/review.html")
+    parser.add_argument("outdir", metavar="PATH", help=RECORDS_HELP)
+    parser.add_argument(
+        "-o", "--out", metavar="FILE", help="default: review.html in PATH (or beside it)"
+    )
 
 
 def review_command(args: argparse.Namespace) -> int:
     from .review import write_review
 
-    outdir = Path(args.outdir)
-    return write_review(outdir, Path(args.out) if args.out else outdir / "review.html")
+    source = Path(args.outdir)
+    folder = source if source.is_dir() else source.parent
+    return write_review(source, Path(args.out) if args.out else folder / "review.html")
 
 
 def add_export_command(subcommands: argparse._SubParsersAction) -> None:
@@ -249,9 +253,9 @@ def add_export_command(subcommands: argparse._SubParsersAction) -> None:
         subcommands,
         "export",
         export_command,
-        "Export a run's entities and figures for other tools.",
+        "Export a run's entities, dates and figures, with their values, for other tools.",
     )
-    parser.add_argument("outdir", metavar="OUTDIR", help="a folder written by `zhextract run`")
+    parser.add_argument("outdir", metavar="PATH", help=RECORDS_HELP)
     parser.add_argument("--to", "--format", dest="format", required=True, choices=sorted(FORMATS))
     parser.add_argument("-o", "--out", required=True, metavar="DEST", help="file to write")
 
