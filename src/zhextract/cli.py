@@ -1,4 +1,4 @@
-"""Command line: `zhextract run`, `show`, `review`, `export` and `validate`.
+"""Command line: `zhextract run`, `show`, `review`, `export`, `import-review` and `validate`.
 
 Each subcommand is a pair of functions: `add_<name>_command` declares its arguments and
 `<name>_command` runs it and returns the exit code. Exit codes: 0 success, 1 some
@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_show_command(subcommands)
     add_review_command(subcommands)
     add_export_command(subcommands)
+    add_import_review_command(subcommands)
     add_validate_command(subcommands)
     return parser
 
@@ -264,6 +265,30 @@ def export_command(args: argparse.Namespace) -> int:
     from .export import export_outputs
 
     return export_outputs(Path(args.outdir), args.format, Path(args.out))
+
+
+def add_import_review_command(subcommands: argparse._SubParsersAction) -> None:
+    parser = _add_command(
+        subcommands,
+        "import-review",
+        import_review_command,
+        "Turn a reviewed doccano JSONL or Label Studio export back into records.",
+    )
+    parser.add_argument("file", metavar="FILE", help="doccano .jsonl or Label Studio .json")
+    parser.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="output folder")
+    parser.add_argument(
+        "--records",
+        metavar="PATH",
+        help="the run the export was made from (folder, records.jsonl or record file); "
+        "without it each record is rebuilt by running its pipeline on the task's text",
+    )
+
+
+def import_review_command(args: argparse.Namespace) -> int:
+    from .review_import import import_review
+
+    records = Path(args.records) if args.records else None
+    return import_review(Path(args.file), Path(args.out), records)
 
 
 def add_validate_command(subcommands: argparse._SubParsersAction) -> None:
