@@ -84,6 +84,8 @@ def _add_command(
 
 
 def add_run_command(subcommands: argparse._SubParsersAction) -> None:
+    from .record import OPTIONAL_FIELDS
+
     parser = _add_command(
         subcommands, "run", run_command, "Process documents into one JSON record each."
     )
@@ -117,6 +119,16 @@ def add_run_command(subcommands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="skip documents whose record in OUTDIR is current (same input, pipeline, date)",
     )
+    parser.add_argument(
+        "--fields",
+        metavar="LIST",
+        help="comma-separated record fields to keep, of: "
+        + ", ".join(OPTIONAL_FIELDS)
+        + "; the others are left out and listed in each record's `omitted` (default: all)",
+    )
+    parser.add_argument(
+        "--no-tokens", action="store_true", help="leave out the tokens (most of a record's size)"
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -137,7 +149,8 @@ def run_command(args: argparse.Namespace) -> int:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"cannot create output folder {args.out!r}: {error.strerror}") from None
-    settings = Settings(outdir, doc_date, args.format, args.resume, overrides)
+    omitted = omitted_fields(args.fields, args.no_tokens)
+    settings = Settings(outdir, doc_date, args.format, args.resume, overrides, omitted)
     progress = Progress(jobs, sys.stderr, live=sys.stderr.isatty())
     with _sigterm_as_interrupt():
         try:
@@ -164,6 +177,24 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def omitted_fields(fields: str | None, no_tokens: bool) -> tuple[str, ...]:
+    """The optional record fields `--fields` and `--no-tokens` leave out, in record order."""
+    from .record import OPTIONAL_FIELDS
+
+    keep = set(OPTIONAL_FIELDS)
+    if fields is not None:
+        named = {name.strip() for name in fields.split(",") if name.strip()}
+        unknown = sorted(named - keep)
+        if unknown:
+            raise UsageError(
+                f"--fields: unknown field {unknown[0]!r}; choose from {', '.join(OPTIONAL_FIELDS)}"
+            )
+        keep = named
+    if no_tokens:
+        keep.discard("tokens")
+    return tuple(name for name in OPTIONAL_FIELDS if name not in keep)
 
 
 def parse_date_option(value: str | None) -> dt.date | None:

@@ -203,7 +203,9 @@ def base_record(task: ReviewedTask, originals: dict[str, dict[str, Any]] | None)
     sha256 = task.meta.get("sha256")
     source = Source(path=task.meta.get("path"), sha256=str(sha256)) if sha256 else None
     name = str((task.meta.get("pipeline") or {}).get("name") or "default")
-    rebuilt = load(name)(task.text, doc_date=task.meta.get("doc_date"), source=source)
+    rebuilt: dict[str, Any] = dict(
+        load(name)(task.text, doc_date=task.meta.get("doc_date"), source=source)
+    )
     if source is None:  # a task from elsewhere: the record id is the text's hash
         rebuilt["source"]["path"] = task.meta.get("path")
     return rebuilt
