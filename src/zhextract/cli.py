@@ -2,7 +2,7 @@
 
 Each subcommand is a pair of functions: `add_<name>_command` declares its arguments and
 `<name>_command` runs it and returns the exit code. Exit codes: 0 success, 1 some
-documents failed, 2 usage error, 130 interrupted.
+documents failed, 2 usage error, 130 interrupted (Ctrl-C, SIGINT), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from . import __version__
 EXIT_OK = 0
 EXIT_FAILURES = 1
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130  # the shell's code for SIGINT
+EXIT_INTERRUPTED = 130  # the shell's code for SIGINT (128 + 2)
+EXIT_TERMINATED = 143  # the shell's code for SIGTERM (128 + 15)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 Command = Callable[[argparse.Namespace], int]
@@ -32,6 +33,10 @@ RECORDS_HELP = "a folder written by `zhextract run`, its records.jsonl, or one r
 
 class UsageError(Exception):
     """Bad arguments found after parsing; reported as one line, exit code 2."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is but ending with the shell's code for SIGTERM."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,9 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"zhextract {args.command_name}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         print(f"zhextract {args.command_name}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -167,7 +172,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
     """Treat SIGTERM like Ctrl-C, so queued work is dropped and nothing half-written stays."""
 
     def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+        raise Terminated
 
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -221,6 +226,8 @@ def _check_pipeline(name: str, overrides: dict[str, str] | None = None) -> None:
     """Load the pipeline up front so a bad name or config is a usage error, not N failures."""
     from . import load
 
+    if name.endswith(".cfg") and not Path(name).is_file():
+        raise UsageError(f"--pipeline: no such file {name!r}")
     try:
         load(name, overrides)
     except Exception as error:  # any config problem: missing file, syntax, unknown stage
@@ -232,25 +239,29 @@ def _check_pipeline(name: str, overrides: dict[str, str] | None = None) -> None:
 
 def add_show_command(subcommands: argparse._SubParsersAction) -> None:
     parser = _add_command(
-        subcommands, "show", show_command, "Print a record with its entities and figures marked."
+        subcommands,
+        "show",
+        show_command,
+        "Print records with their entities, figures and dates marked.",
     )
-    parser.add_argument("record", metavar="RECORD.json")
+    parser.add_argument("record", metavar="PATH", help=RECORDS_HELP)
+    parser.add_argument("--id", metavar="ID", help="only the record with this id")
     style = parser.add_mutually_exclusive_group()
     style.add_argument("--plain", action="store_true", help="brackets, no colours")
     style.add_argument("--color", action="store_true", help="colours even when not a terminal")
 
 
 def show_command(args: argparse.Namespace) -> int:
-    from .show import RecordError, load_record, render
+    from .show import RecordError, load_records, render_all
 
     try:
-        record = load_record(args.record)
+        records = load_records(args.record, args.id)
     except RecordError as error:
         print(f"error: {args.record}: {error}", file=sys.stderr)
         return EXIT_FAILURES
     colour = args.color or (not args.plain and sys.stdout.isatty())
     try:
-        sys.stdout.write(render(record, colour=colour))
+        sys.stdout.write(render_all(records, colour=colour))
         sys.stdout.flush()
     except BrokenPipeError:  # `zhextract show r.json | head`: the reader has had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
