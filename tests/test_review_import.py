@@ -16,7 +16,7 @@ from zhextract.record import validate
 from zhextract.review_import import import_review
 
 # Characters outside the BMP before the spans, so UTF-16 and code point offsets differ.
-TEXT = "😀𡘙日本政府2025年4月宣布投資1兆美元，美國表示歡迎。"
+TEXT = "😀𡘙日本政府2025年4月宣布投資1兆美元，美國等三國表示歡迎。"
 
 
 def original() -> dict[str, Any]:
@@ -49,11 +49,13 @@ def surfaces(record: dict[str, Any], name: str) -> list[tuple[str, str]]:
 
 
 def edit_doccano(path: Path) -> None:
-    """As a reviewer would: delete 日本 and 美國 (GPE), add 日本政府 (ORG) and a DATE."""
+    """As a reviewer would: delete 日本 and 美國 (GPE), add 日本政府 (ORG), a DATE and a
+    QUANTITY."""
     (row,) = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     row["label"] = [label for label in row["label"] if label[2] != "GPE"]
     row["label"].append([*utf16(TEXT, *locate(TEXT, "日本政府")), "ORG"])
     row["label"].append([*utf16(TEXT, *locate(TEXT, "歡迎")), "DATE"])
+    row["label"].append([*utf16(TEXT, *locate(TEXT, "三國")), "QUANTITY"])
     path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -63,8 +65,14 @@ def check_corrected(record: dict[str, Any]) -> None:
     assert surfaces(record, "entities") == [("日本政府", "ORG")]
     assert record["entities"][0]["source"] == "review"
     # Kept spans keep their values; a date added in review has none, and says so.
-    (money,) = record["figures"]
+    money, added = record["figures"]
     assert (money["text"], money["value"], money["unit"]) == ("1兆美元", 1000000000000, "USD")
+    assert (added["text"], added["label"], added["value"], added["low"]) == (
+        "三國",
+        "QUANTITY",
+        None,
+        None,
+    )
     assert [(date["text"], date["value"]) for date in record["dates"]] == [
         ("2025年4月", "2025-04"),
         ("歡迎", None),
@@ -116,7 +124,12 @@ def test_label_studio_export_round_trip(run: Path, tmp_path: Path) -> None:
         {"was_cancelled": True, "result": []},
         {
             "was_cancelled": False,
-            "result": [*kept, region("日本政府", "ORG"), region("歡迎", "DATE")],
+            "result": [
+                *kept,
+                region("日本政府", "ORG"),
+                region("歡迎", "DATE"),
+                region("三國", "QUANTITY"),
+            ],
         },
     ]
     tasks_path.write_text(json.dumps([task], ensure_ascii=False), encoding="utf-8")

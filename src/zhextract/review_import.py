@@ -182,7 +182,16 @@ def _new_span(surface: str, start: int, end: int, **fields: Any) -> dict[str, An
 
 def _new_figure(surface: str, start: int, end: int, label: str) -> dict[str, Any]:
     return _new_span(
-        surface, start, end, label=label, value=None, unit=None, counted=None, approx=None
+        surface,
+        start,
+        end,
+        label=label,
+        value=None,
+        low=None,
+        high=None,
+        unit=None,
+        counted=None,
+        approx=None,
     )
 
 
