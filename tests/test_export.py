@@ -264,6 +264,7 @@ def test_spacy_span_values_are_restored_after_loading(outdir: Path) -> None:
         ("x", "ABC", "X"),
         ("", "，", "PUNCT"),
         ("", "㊣a", "X"),
+        ("", " \n", "SPACE"),
     ],
 )
 def test_universal_pos_of_jieba_tags(tag: str, surface: str, upos: str) -> None:

@@ -188,7 +188,10 @@ def upos_table() -> dict[str, str]:
 
 def universal_pos(tag: str, surface: str) -> str:
     """The Universal POS of a token with jieba tag `tag`: the table's entry, else its first
-    letter's; untagged and `x` tokens by their characters (PUNCT, SYM, NUM or X)."""
+    letter's; untagged and `x` tokens by their characters (PUNCT, SYM, NUM or X), and
+    whitespace SPACE as spaCy tags it."""
+    if surface.isspace():
+        return "SPACE"
     table = upos_table()
     if tag and tag != "x":
         found = table.get(tag) or table.get(tag[0])
