@@ -45,8 +45,18 @@ def figure(
     approx: str | None = None,
     nth: int = 0,
 ) -> dict[str, Any]:
+    low, high = value if isinstance(value, list) else (value, value)
     return span(
-        text, surface, nth, label=label, value=value, unit=unit, counted=counted, approx=approx
+        text,
+        surface,
+        nth,
+        label=label,
+        value=value,
+        low=low,
+        high=high,
+        unit=unit,
+        counted=counted,
+        approx=approx,
     )
 
 

@@ -360,7 +360,12 @@ def test_killed_jsonl_run_keeps_its_finished_records_and_resumes(tmp_path: Path)
     assert read_summary(tmp_path / "killed")["skipped"] == len(kept)
 
 
-def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("stop", "exit_code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["term", "int"]
+)
+def test_a_stop_signal_stops_cleanly_with_the_shells_code(
+    tmp_path: Path, stop: signal.Signals, exit_code: int
+) -> None:
     write_long_documents(tmp_path / "in")
     process = subprocess.Popen(
         [sys.executable, "-m", "zhextract", "run", "in", "-o", "out", "--jobs", "2"],
@@ -370,9 +375,9 @@ def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
         text=True,
     )
     wait_for_first_record(tmp_path / "out", process)
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(stop)
     _, err = process.communicate(timeout=60)
-    assert process.returncode == 130
+    assert process.returncode == exit_code  # 128 + the signal's number
     assert err.splitlines()[-1] == "zhextract run: interrupted"
     assert "Traceback" not in err
     names = sorted(output_files(tmp_path / "out", keep_summary=True))
@@ -456,7 +461,9 @@ def test_progress_log_lines() -> None:
     progress(Outcome("b.txt", None, error="empty file"))
     progress(Outcome("c.txt", "c.json", skipped=True))
     progress.close()
-    assert stream.getvalue() == "[1/3] a.txt: ok\n[2/3] b.txt: failed\n[3/3] c.txt: skipped\n"
+    assert stream.getvalue() == (
+        "[1/3] a.txt: ok\n[2/3] b.txt: failed: empty file\n[3/3] c.txt: skipped\n"
+    )
 
 
 def test_progress_terminal_line() -> None:

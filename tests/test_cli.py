@@ -361,8 +361,8 @@ def test_python_dash_m_reports_one_line_per_bad_file(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert result.stderr.splitlines()[:-1] == [
-        "[1/3] in/binary.txt: failed",
-        "[2/3] in/empty.txt: failed",
+        "[1/3] in/binary.txt: failed: binary file (not text): contains NUL bytes",
+        "[2/3] in/empty.txt: failed: empty file",
         "[3/3] in/good.txt: ok",
         "error: in/binary.txt: binary file (not text): contains NUL bytes",
         "error: in/empty.txt: empty file",

@@ -1,14 +1,18 @@
 """Export formats: each file is read back with the tool's own loader (or its documented
-format) and must give the records' texts and non-overlapping entity/figure spans."""
+format) and must give the records' texts and non-overlapping entity, date and figure spans
+with their values."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from output_records import entity, figure, locate, make_record, write_outdir
+from output_records import entity, figure, locate, make_record, span, write_outdir
 
 from zhextract.export import (
     LabelledSpan,
@@ -20,14 +24,19 @@ from zhextract.export import (
     record_spans,
     to_conll,
     token_pieces,
+    universal_pos,
 )
+
+SRC = Path(__file__).resolve().parents[1] / "src"
 
 TEXT_A = "日本政府將對美國投資1兆美元，佔GDP的3%。\n美日同盟在2025年2月7日再次確認。"
 TEXT_B = "世界衛生組織 WHO 表示，台積電 TSMC 將擴產。"
 TEXT_C = "今天天氣很好。"
+TEXT_D = "會議3月5日上午10時開始，下月再議。"
 
 # What each record must export: (surface, label) in text order. "2025年" overlaps the
-# longer DATE and is left out.
+# longer date and is left out; the date "2025年2月7日" wins over the DATE figure of the same
+# extent; a date with a time of day is TIME; an unresolved date is still a DATE span.
 EXPECTED = {
     TEXT_A: [
         ("日本", "GPE"),
@@ -39,7 +48,10 @@ EXPECTED = {
     ],
     TEXT_B: [("世界衛生組織", "ORG"), ("WHO", "ORG"), ("台積電 TSMC", "ORG")],
     TEXT_C: [],
+    TEXT_D: [("3月5日上午10時", "TIME"), ("下月", "DATE")],
 }
+# The ISO value each date span carries (None: unresolved).
+EXPECTED_ISO = {"2025年2月7日": "2025-02-07", "3月5日上午10時": "2025-03-05T10:00", "下月": None}
 
 
 def records() -> list[dict]:
@@ -56,6 +68,7 @@ def records() -> list[dict]:
             figure(TEXT_A, "2025年", "DATE", 2025),
             figure(TEXT_A, "2025年2月7日", "DATE", None),
         ],
+        dates=[span(TEXT_A, "2025年2月7日", value="2025-02-07")],
         title="甲",
         path="a.txt",
     )
@@ -68,7 +81,15 @@ def records() -> list[dict]:
         ],
         path="b.txt",
     )
-    return [record_a, record_b, make_record(TEXT_C, path="c.txt")]
+    record_d = make_record(
+        TEXT_D,
+        dates=[
+            span(TEXT_D, "3月5日上午10時", value="2025-03-05T10:00"),
+            span(TEXT_D, "下月", value=None, reason="relative date with no reference date"),
+        ],
+        path="d.txt",
+    )
+    return [record_a, record_b, make_record(TEXT_C, path="c.txt"), record_d]
 
 
 def expected_offsets(text: str) -> list[tuple[int, int, str]]:
@@ -137,8 +158,24 @@ def test_conll_text_for_a_small_record() -> None:
         "figures": [],
     }
     assert to_conll([record]) == (
-        "-DOCSTART- -X- O O\n\n美國 O\n投資 O\n。 O\n\n日本 B-ORG\n銀行 I-ORG\n\n"
+        "-DOCSTART- -X- O O\n\n美國 ns _ O\n投資 v _ O\n。 x _ O\n\n"
+        "日本 ns _ B-ORG\n銀行 n _ I-ORG\n\n"
     )
+
+
+def test_conll_value_column_holds_iso_dates_and_figure_values() -> None:
+    text = "2025年4月出口成長3%至5%。"
+    record = make_record(
+        text,
+        figures=[figure(text, "3%至5%", "PERCENT", [0.03, 0.05], "%")],
+        dates=[span(text, "2025年4月", value="2025-04")],
+    )
+    rows = [line.split(" ") for line in to_conll([record]).splitlines() if line]
+    assert {len(row) for row in rows} == {4}
+    by_tag = {(row[0], row[3]): row[2] for row in rows if row[3] != "O"}
+    assert set(by_tag.values()) == {"2025-04", "0.03..0.05"}
+    assert all(row[2] == "_" for row in rows[1:] if row[3] == "O")
+    assert [row[3] for row in rows if row[3] != "O"][0] == "B-DATE"
 
 
 # ---- round trips -------------------------------------------------------------------------
@@ -159,6 +196,79 @@ def test_spacy_docbin_round_trip(outdir: Path) -> None:
         assert doc.user_data["id"] == record["id"]
         sentence_starts = [sent.start_char for sent in doc.sents]
         assert sentence_starts == [item["start"] for item in record["sentences"]]
+        tokens = {token["start"]: token["pos"] for token in record["tokens"]}
+        for token in doc:
+            if token.idx in tokens and not token.is_space:
+                assert token.tag_ == tokens[token.idx]
+                assert token.pos_ == universal_pos(token.tag_, token.text)
+
+
+# Run in a fresh interpreter: only what the export's docstring tells a user to do.
+RESTORE_SCRIPT = """
+import json, sys
+from spacy.tokens import DocBin
+from spacy.vocab import Vocab
+from zhextract.export import register_span_extensions
+
+register_span_extensions()
+docs = DocBin().from_disk(sys.argv[1]).get_docs(Vocab())
+print(json.dumps([
+    [[ent.text, ent.label_, ent._.value, ent._.unit, ent._.counted, ent._.approx, ent._.iso]
+     for ent in doc.ents]
+    for doc in docs
+], ensure_ascii=False))
+"""
+
+
+def test_spacy_span_values_are_restored_after_loading(outdir: Path) -> None:
+    pytest.importorskip("spacy")
+    dest = export(outdir, "spacy", "train.spacy")
+    shown = subprocess.run(
+        [sys.executable, "-c", RESTORE_SCRIPT, str(dest)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+    ).stdout
+    first, _, _, last = json.loads(shown)
+    assert ["1兆美元", "MONEY", 1000000000000, "USD", None, None, None] in first
+    assert ["3%", "PERCENT", 0.03, "%", None, None, None] in first
+    assert ["2025年2月7日", "DATE", None, None, None, None, "2025-02-07"] in first
+    assert ["日本", "GPE", None, None, None, None, None] in first
+    assert last == [
+        ["3月5日上午10時", "TIME", None, None, None, None, "2025-03-05T10:00"],
+        ["下月", "DATE", None, None, None, None, None],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("tag", "surface", "upos"),
+    [
+        ("ns", "臺北", "PROPN"),
+        ("nr", "賴清德", "PROPN"),
+        ("n", "經濟", "NOUN"),
+        ("vn", "投資", "NOUN"),
+        ("v", "表示", "VERB"),
+        ("vshi", "是", "AUX"),
+        ("uj", "的", "PART"),
+        ("m", "三", "NUM"),
+        ("p", "在", "ADP"),
+        ("c", "和", "CCONJ"),
+        ("eng", "TSMC", "X"),
+        ("nrfg", "王", "PROPN"),
+        ("vzz", "走", "VERB"),  # not in the table: its first letter decides
+        ("x", "。", "PUNCT"),
+        ("x", "「", "PUNCT"),
+        ("x", "+", "SYM"),
+        ("x", "2025", "NUM"),
+        ("x", "ABC", "X"),
+        ("", "，", "PUNCT"),
+        ("", "㊣a", "X"),
+        ("", " \n", "SPACE"),
+    ],
+)
+def test_universal_pos_of_jieba_tags(tag: str, surface: str, upos: str) -> None:
+    assert universal_pos(tag, surface) == upos
 
 
 def test_displacy_round_trip_and_render(outdir: Path) -> None:
@@ -168,7 +278,14 @@ def test_displacy_round_trip_and_render(outdir: Path) -> None:
     dest = export(outdir, "displacy", "displacy.json")
     loaded = json.loads(dest.read_text(encoding="utf-8"))
     assert [item["text"] for item in loaded] == [record["text"] for record in records()]
-    assert [item["title"] for item in loaded] == ["甲", "b.txt", "c.txt"]
+    assert [item["title"] for item in loaded] == ["甲", "b.txt", "c.txt", "d.txt"]
+    dates = {
+        item["text"][ent["start"] : ent["end"]]: ent["iso"]
+        for item in loaded
+        for ent in item["ents"]
+        if ent["label"] in ("DATE", "TIME")
+    }
+    assert dates == EXPECTED_ISO
     for item in loaded:
         ents = [(ent["start"], ent["end"], ent["label"]) for ent in item["ents"]]
         assert ents == expected_offsets(item["text"])
@@ -181,10 +298,57 @@ def test_doccano_jsonl_round_trip(outdir: Path) -> None:
     dest = export(outdir, "doccano", "doccano.jsonl")
     lines = dest.read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines]
-    assert [row["text"] for row in rows] == [record["text"] for record in records()]
-    for row in rows:
-        assert sorted(row) == ["label", "text"]
+    originals = records()
+    assert [row["text"] for row in rows] == [record["text"] for record in originals]
+    for row, record in zip(rows, originals):
+        assert sorted(row) == ["label", "meta", "text"]
+        assert row["meta"]["record_id"] == record["id"]
+        assert row["meta"]["path"] == record["source"]["path"]
         assert [tuple(label) for label in row["label"]] == expected_offsets(row["text"])
+    values = {
+        row["text"][start:end]: value for row in rows for start, end, value in row["meta"]["values"]
+    }
+    assert values["2025年2月7日"] == "2025-02-07"
+    assert values["1兆美元"] == "1000000000000"
+    assert "下月" not in values
+
+
+# Characters outside the Basic Multilingual Plane: an emoji and a CJK Extension B character.
+ASTRAL = "😀臺北市長𡘙先生說，日本很好。"
+
+
+def astral_record() -> dict:
+    return make_record(
+        ASTRAL,
+        entities=[entity(ASTRAL, "臺北市", "GPE"), entity(ASTRAL, "日本", "GPE")],
+        path="astral.txt",
+    )
+
+
+def test_doccano_offsets_count_utf16_code_units(tmp_path: Path) -> None:
+    outdir = write_outdir(tmp_path / "out", {"astral.json": astral_record()})
+    (row,) = [
+        json.loads(line)
+        for line in export(outdir, "doccano", "d.jsonl").read_text("utf-8").splitlines()
+    ]
+    units = ASTRAL.encode("utf-16-le")
+    surfaces = [units[2 * start : 2 * end].decode("utf-16-le") for start, end, _ in row["label"]]
+    assert surfaces == ["臺北市", "日本"]
+    assert [label[0] for label in row["label"]] != [
+        locate(ASTRAL, "臺北市")[0],
+        locate(ASTRAL, "日本")[0],
+    ]
+
+
+def test_label_studio_offsets_count_code_points(tmp_path: Path) -> None:
+    outdir = write_outdir(tmp_path / "out", {"astral.json": astral_record()})
+    (task,) = json.loads(export(outdir, "label-studio", "t.json").read_text("utf-8"))
+    values = [result["value"] for result in task["predictions"][0]["result"]]
+    assert [(value["start"], value["end"]) for value in values] == [
+        locate(ASTRAL, "臺北市"),
+        locate(ASTRAL, "日本"),
+    ]
+    assert [ASTRAL[value["start"] : value["end"]] for value in values] == ["臺北市", "日本"]
 
 
 def test_label_studio_round_trip_matches_its_config(outdir: Path) -> None:
@@ -220,7 +384,8 @@ def test_conll_round_trip_with_spacy_reader(outdir: Path) -> None:
 
     dest = export(outdir, "conll", "ner.conll")
     content = dest.read_text(encoding="utf-8")
-    assert content.count("-DOCSTART-") == 3
+    assert content.count("-DOCSTART-") == 4
+    assert {len(line.split(" ")) for line in content.splitlines() if line} == {4}
     docs = list(conll_ner_to_docs(content, n_sents=0, no_print=True))
     originals = records()
     assert len(docs) == len(originals)
@@ -246,7 +411,7 @@ def test_unknown_format_and_empty_dir_fail(tmp_path: Path, outdir: Path) -> None
 def test_export_reports_left_out_overlaps(outdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     dest = export(outdir, "doccano", "d.jsonl")
     assert capsys.readouterr().err == (
-        f"wrote 3 document(s), 9 span(s) to {dest} (1 overlapping span(s) left out)\n"
+        f"wrote 4 document(s), 11 span(s) to {dest} (2 overlapping span(s) left out)\n"
     )
 
 
@@ -274,3 +439,23 @@ def test_export_warns_when_a_json_dest_is_inside_outdir(
     assert capsys.readouterr().err.splitlines()[0] == (
         f"note: {dest} is inside {outdir}; later reads of it will take it for a record"
     )
+
+
+def test_export_reads_a_records_jsonl_and_a_record_file(tmp_path: Path) -> None:
+    originals = records()
+    jsonl = tmp_path / "run" / "records.jsonl"
+    jsonl.parent.mkdir()
+    jsonl.write_text(
+        "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in originals), "utf-8"
+    )
+    from_jsonl = tmp_path / "all.jsonl"
+    assert export_outputs(jsonl, "doccano", from_jsonl) == 0
+    rows = [json.loads(line) for line in from_jsonl.read_text("utf-8").splitlines()]
+    assert [row["meta"]["record_id"] for row in rows] == [record["id"] for record in originals]
+    single = write_outdir(tmp_path / "one", {"d.json": originals[3]}) / "d.json"
+    from_file = tmp_path / "one.jsonl"
+    assert export_outputs(single, "doccano", from_file) == 0
+    (row,) = [json.loads(line) for line in from_file.read_text("utf-8").splitlines()]
+    assert row["text"] == TEXT_D
+    assert export_outputs(tmp_path / "missing.jsonl", "doccano", tmp_path / "x.jsonl") == 1
+    assert not (tmp_path / "x.jsonl").exists()

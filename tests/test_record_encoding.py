@@ -102,6 +102,8 @@ def test_to_record_spans_carry_source_offsets_and_exact_numbers() -> None:
             "start": 3,
             "end": 5,
             "value": 2.5,
+            "low": 2.5,
+            "high": 2.5,
             "parts": [1, "x"],
             "source_start": 5,
             "source_end": 7,

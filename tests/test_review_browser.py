@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from output_records import entity, figure, make_record, write_outdir
+from output_records import entity, figure, make_record, span, write_outdir
 
 from zhextract.review import label_colours, write_review
 
@@ -34,15 +34,26 @@ window.addEventListener("load", function () {
     var style = getComputedStyle(mark), after = getComputedStyle(mark, "::after");
     marks.push({label: mark.dataset.label, text: mark.textContent,
                 background: style.backgroundColor, after: after.content,
-                width: mark.getBoundingClientRect().width});
+                afterWrap: after.whiteSpace, afterDisplay: after.display,
+                outline: style.outlineStyle, width: mark.getBoundingClientRect().width});
   });
   document.querySelectorAll("table.entities tr[data-label]").forEach(function (row) {
     rows.push({label: row.dataset.label, display: getComputedStyle(row).display});
   });
   var probe = document.createElement("pre");
   probe.id = "probe";
+  var headers = [];
+  document.querySelectorAll("table.figures th").forEach(function (cell) {
+    headers.push({text: cell.textContent, display: getComputedStyle(cell).display});
+  });
+  var cells = [];
+  document.querySelectorAll("table.figures tbody td").forEach(function (cell) {
+    cells.push(cell.textContent);
+  });
+  var summary = document.querySelector("header .summary");
   probe.textContent = JSON.stringify({
-    title: document.title, marks: marks, rows: rows,
+    title: document.title, marks: marks, rows: rows, headers: headers, cells: cells,
+    summary: summary ? summary.innerText : "",
     text: document.querySelector(".doc-text").innerText});
   document.body.appendChild(probe);
 });
@@ -115,7 +126,7 @@ def test_reader_sees_each_span_in_its_label_colour_with_its_label(
 ) -> None:
     seen = probe(page, tmp_path)
     colours = label_colours()
-    assert seen["title"] == "zhextract review: 1 documents"
+    assert seen["title"] == "zhextract review: 1 document"
     assert seen["text"] == TEXT
     assert [(mark["label"], mark["text"]) for mark in seen["marks"]] == [
         ("ORG", "臺北市政府"),
@@ -162,3 +173,66 @@ def test_screenshot_is_written(page: Path, tmp_path: Path) -> None:
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
         (Path(keep) / "review.png").write_bytes(data)
+
+
+DATED = "2025年4月出口成長11.7%，約增加2個百分點，明年再議。"
+
+
+@pytest.fixture(scope="module")
+def dated_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("browser-dates")
+    record = make_record(
+        DATED,
+        figures=[
+            figure(DATED, "11.7%", "PERCENT", 0.117, "%"),
+            figure(DATED, "約增加2個百分點", "PERCENT", 0.02, "percentage_point", approx="about"),
+        ],
+        dates=[
+            span(DATED, "2025年4月", value="2025-04"),
+            span(DATED, "明年", value=None, reason="relative date with no reference date"),
+        ],
+        title="出口",
+    )
+    outdir = write_outdir(base / "out", {"a.json": record})
+    html_path = base / "review.html"
+    assert write_review(outdir, html_path) == 0
+    return html_path
+
+
+def test_reader_sees_dates_percents_and_whole_chips(dated_page: Path, tmp_path: Path) -> None:
+    # Chips are inline blocks that never wrap, so a label and its value stay on one line.
+    seen = probe(dated_page, tmp_path)
+    assert [(mark["label"], mark["text"], mark["after"]) for mark in seen["marks"]] == [
+        ("DATE", "2025年4月", '"DATE 2025-04"'),
+        ("PERCENT", "11.7%", '"PERCENT 11.7%"'),
+        ("PERCENT", "約增加2個百分點", '"PERCENT ~2 pp"'),
+        ("DATE", "明年", '"DATE ?"'),
+    ]
+    assert [mark["outline"] for mark in seen["marks"]] == ["none", "none", "none", "dashed"]
+    assert {(mark["afterWrap"], mark["afterDisplay"]) for mark in seen["marks"]} == {
+        ("nowrap", "inline-block")
+    }
+    assert seen["marks"][0]["background"] == rgb(label_colours()["DATE"])
+    assert [header["text"] for header in seen["headers"]] == [
+        "Text",
+        "Label",
+        "Value",
+        "Unit",
+        "Counted",
+        "Approx",
+    ]
+    assert seen["cells"][-6:] == [
+        "約增加2個百分點",
+        "PERCENT",
+        "2 pp",
+        "percentage_point",
+        "",
+        "about",
+    ]
+    assert seen["summary"].split(" · ")[:5] == [
+        "1 document",
+        "0 failed",
+        "0 entities",
+        "2 figures",
+        "2 dates",
+    ]

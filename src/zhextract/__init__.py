@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .pipeline import Pipeline
+    from .types import Record
 
 __all__ = ["__version__", "extract", "load", "parse_number", "segment"]
 
@@ -22,8 +23,9 @@ def load(pipeline: str = "default", overrides: dict[str, Any] | None = None) -> 
     return load_pipeline(pipeline, overrides)
 
 
-def extract(text: str, doc_date: str | dt.date | None = None) -> dict[str, Any]:
-    """Run the default pipeline on `text` and return a JSON-ready record."""
+def extract(text: str, doc_date: str | dt.date | None = None) -> Record:
+    """Run the default pipeline on `text` and return a JSON-ready record (typed as
+    `zhextract.types.Record`)."""
     return load("default")(text, doc_date=doc_date)
 
 

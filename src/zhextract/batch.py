@@ -13,7 +13,7 @@ file becomes a failure entry and the batch goes on.
 
 Every file is written atomically, so an interrupted run (even `kill -9`) leaves only
 whole files; `resume` then skips the documents whose record is already there for the
-same input bytes, pipeline and document date.
+same input bytes, pipeline, document date and left-out fields.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from .reading import (
     read_file_bytes,
     sniff_kind,
 )
-from .record import dumps
+from .record import dumps, omit_fields
 
 if TYPE_CHECKING:
     from .pipeline import Pipeline
@@ -90,6 +90,7 @@ class Settings:
     output_format: str = "json"
     resume: bool = False
     pipeline_overrides: tuple[tuple[str, str], ...] = ()  # (dotted setting path, value)
+    omitted: tuple[str, ...] = ()  # record fields left out (record.OPTIONAL_FIELDS)
 
     @property
     def doc_date_text(self) -> str | None:
@@ -111,6 +112,7 @@ class Summary:
     pipeline: str
     doc_date: str | None
     output_format: str = "json"
+    omitted: tuple[str, ...] = ()
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -140,6 +142,7 @@ class Summary:
             "pipeline": self.pipeline,
             "doc_date": self.doc_date,
             "format": self.output_format,
+            "omitted": list(self.omitted),
             "documents": len(self.outcomes),
             "ok": self.ok,
             "skipped": self.skipped,
@@ -306,7 +309,9 @@ def run_batch(
     return the summary."""
     started = time.perf_counter()
     remove_stale_temporaries(settings.outdir)
-    summary = Summary(pipeline_name, settings.doc_date_text, settings.output_format)
+    summary = Summary(
+        pipeline_name, settings.doc_date_text, settings.output_format, settings.omitted
+    )
     previous = _previous_lines(settings)
     with _journal(settings) as journal:
         for outcome in _outcomes(jobs, pipeline_name, settings, previous, workers):
@@ -430,7 +435,9 @@ def process_job(job: Job, settings: Settings, previous: str | None = None) -> Ou
                 return Outcome(job.display, output, skipped=True, line=earlier)
         kind = sniff_kind(data) if job.path is None else kind_of(job.path)
         text, source = read_document(data, job.source_path, kind)
-        record = pipeline(text, doc_date=settings.doc_date, source=source)
+        record = omit_fields(
+            pipeline(text, doc_date=settings.doc_date, source=source), settings.omitted
+        )
         if jsonl:
             line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
             return Outcome(job.display, JSONL_NAME, chars=len(text), line=line)
@@ -467,6 +474,7 @@ def _is_current(
             and source["path"] == job.source_path
             and made_by == {"name": pipeline.name, "version": pipeline.version}
             and record["doc_date"] == settings.doc_date_text
+            and record.get("omitted", []) == list(settings.omitted)
         )
     except (ValueError, TypeError, KeyError):
         return False

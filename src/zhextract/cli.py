@@ -1,8 +1,8 @@
-"""Command line: `zhextract run`, `show`, `review`, `export` and `validate`.
+"""Command line: `zhextract run`, `show`, `review`, `export`, `import-review` and `validate`.
 
 Each subcommand is a pair of functions: `add_<name>_command` declares its arguments and
 `<name>_command` runs it and returns the exit code. Exit codes: 0 success, 1 some
-documents failed, 2 usage error, 130 interrupted.
+documents failed, 2 usage error, 130 interrupted (Ctrl-C, SIGINT), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
@@ -23,14 +23,20 @@ from . import __version__
 EXIT_OK = 0
 EXIT_FAILURES = 1
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130  # the shell's code for SIGINT
+EXIT_INTERRUPTED = 130  # the shell's code for SIGINT (128 + 2)
+EXIT_TERMINATED = 143  # the shell's code for SIGTERM (128 + 15)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 Command = Callable[[argparse.Namespace], int]
+RECORDS_HELP = "a folder written by `zhextract run`, its records.jsonl, or one record file"
 
 
 class UsageError(Exception):
     """Bad arguments found after parsing; reported as one line, exit code 2."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is but ending with the shell's code for SIGTERM."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,9 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"zhextract {args.command_name}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         print(f"zhextract {args.command_name}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_show_command(subcommands)
     add_review_command(subcommands)
     add_export_command(subcommands)
+    add_import_review_command(subcommands)
     add_validate_command(subcommands)
     return parser
 
@@ -82,6 +89,8 @@ def _add_command(
 
 
 def add_run_command(subcommands: argparse._SubParsersAction) -> None:
+    from .record import OPTIONAL_FIELDS
+
     parser = _add_command(
         subcommands, "run", run_command, "Process documents into one JSON record each."
     )
@@ -115,6 +124,16 @@ def add_run_command(subcommands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="skip documents whose record in OUTDIR is current (same input, pipeline, date)",
     )
+    parser.add_argument(
+        "--fields",
+        metavar="LIST",
+        help="comma-separated record fields to keep, of: "
+        + ", ".join(OPTIONAL_FIELDS)
+        + "; the others are left out and listed in each record's `omitted` (default: all)",
+    )
+    parser.add_argument(
+        "--no-tokens", action="store_true", help="leave out the tokens (most of a record's size)"
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -135,7 +154,8 @@ def run_command(args: argparse.Namespace) -> int:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"cannot create output folder {args.out!r}: {error.strerror}") from None
-    settings = Settings(outdir, doc_date, args.format, args.resume, overrides)
+    omitted = omitted_fields(args.fields, args.no_tokens)
+    settings = Settings(outdir, doc_date, args.format, args.resume, overrides, omitted)
     progress = Progress(jobs, sys.stderr, live=sys.stderr.isatty())
     with _sigterm_as_interrupt():
         try:
@@ -152,7 +172,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
     """Treat SIGTERM like Ctrl-C, so queued work is dropped and nothing half-written stays."""
 
     def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+        raise Terminated
 
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -162,6 +182,24 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def omitted_fields(fields: str | None, no_tokens: bool) -> tuple[str, ...]:
+    """The optional record fields `--fields` and `--no-tokens` leave out, in record order."""
+    from .record import OPTIONAL_FIELDS
+
+    keep = set(OPTIONAL_FIELDS)
+    if fields is not None:
+        named = {name.strip() for name in fields.split(",") if name.strip()}
+        unknown = sorted(named - keep)
+        if unknown:
+            raise UsageError(
+                f"--fields: unknown field {unknown[0]!r}; choose from {', '.join(OPTIONAL_FIELDS)}"
+            )
+        keep = named
+    if no_tokens:
+        keep.discard("tokens")
+    return tuple(name for name in OPTIONAL_FIELDS if name not in keep)
 
 
 def parse_date_option(value: str | None) -> dt.date | None:
@@ -188,6 +226,8 @@ def _check_pipeline(name: str, overrides: dict[str, str] | None = None) -> None:
     """Load the pipeline up front so a bad name or config is a usage error, not N failures."""
     from . import load
 
+    if name.endswith(".cfg") and not Path(name).is_file():
+        raise UsageError(f"--pipeline: no such file {name!r}")
     try:
         load(name, overrides)
     except Exception as error:  # any config problem: missing file, syntax, unknown stage
@@ -199,25 +239,29 @@ def _check_pipeline(name: str, overrides: dict[str, str] | None = None) -> None:
 
 def add_show_command(subcommands: argparse._SubParsersAction) -> None:
     parser = _add_command(
-        subcommands, "show", show_command, "Print a record with its entities and figures marked."
+        subcommands,
+        "show",
+        show_command,
+        "Print records with their entities, figures and dates marked.",
     )
-    parser.add_argument("record", metavar="RECORD.json")
+    parser.add_argument("record", metavar="PATH", help=RECORDS_HELP)
+    parser.add_argument("--id", metavar="ID", help="only the record with this id")
     style = parser.add_mutually_exclusive_group()
     style.add_argument("--plain", action="store_true", help="brackets, no colours")
     style.add_argument("--color", action="store_true", help="colours even when not a terminal")
 
 
 def show_command(args: argparse.Namespace) -> int:
-    from .show import RecordError, load_record, render
+    from .show import RecordError, load_records, render_all
 
     try:
-        record = load_record(args.record)
+        records = load_records(args.record, args.id)
     except RecordError as error:
         print(f"error: {args.record}: {error}", file=sys.stderr)
         return EXIT_FAILURES
     colour = args.color or (not args.plain and sys.stdout.isatty())
     try:
-        sys.stdout.write(render(record, colour=colour))
+        sys.stdout.write(render_all(records, colour=colour))
         sys.stdout.flush()
     except BrokenPipeError:  # `zhextract show r.json | head`: the reader has had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -231,15 +275,18 @@ def add_review_command(subcommands: argparse._SubParsersAction) -> None:
     parser = _add_command(
         subcommands, "review", review_command, "Write one self-contained HTML page to review a run."
     )
-    parser.add_argument("outdir", metavar="OUTDIR", help="a folder written by `zhextract run`")
-    parser.add_argument("-o", "--out", metavar="FILE", help="default: OUTDIR/review.html")
+    parser.add_argument("outdir", metavar="PATH", help=RECORDS_HELP)
+    parser.add_argument(
+        "-o", "--out", metavar="FILE", help="default: review.html in PATH (or beside it)"
+    )
 
 
 def review_command(args: argparse.Namespace) -> int:
     from .review import write_review
 
-    outdir = Path(args.outdir)
-    return write_review(outdir, Path(args.out) if args.out else outdir / "review.html")
+    source = Path(args.outdir)
+    folder = source if source.is_dir() else source.parent
+    return write_review(source, Path(args.out) if args.out else folder / "review.html")
 
 
 def add_export_command(subcommands: argparse._SubParsersAction) -> None:
@@ -249,9 +296,9 @@ def add_export_command(subcommands: argparse._SubParsersAction) -> None:
         subcommands,
         "export",
         export_command,
-        "Export a run's entities and figures for other tools.",
+        "Export a run's entities, dates and figures, with their values, for other tools.",
     )
-    parser.add_argument("outdir", metavar="OUTDIR", help="a folder written by `zhextract run`")
+    parser.add_argument("outdir", metavar="PATH", help=RECORDS_HELP)
     parser.add_argument("--to", "--format", dest="format", required=True, choices=sorted(FORMATS))
     parser.add_argument("-o", "--out", required=True, metavar="DEST", help="file to write")
 
@@ -260,6 +307,30 @@ def export_command(args: argparse.Namespace) -> int:
     from .export import export_outputs
 
     return export_outputs(Path(args.outdir), args.format, Path(args.out))
+
+
+def add_import_review_command(subcommands: argparse._SubParsersAction) -> None:
+    parser = _add_command(
+        subcommands,
+        "import-review",
+        import_review_command,
+        "Turn a reviewed doccano JSONL or Label Studio export back into records.",
+    )
+    parser.add_argument("file", metavar="FILE", help="doccano .jsonl or Label Studio .json")
+    parser.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="output folder")
+    parser.add_argument(
+        "--records",
+        metavar="PATH",
+        help="the run the export was made from (folder, records.jsonl or record file); "
+        "without it each record is rebuilt by running its pipeline on the task's text",
+    )
+
+
+def import_review_command(args: argparse.Namespace) -> int:
+    from .review_import import import_review
+
+    records = Path(args.records) if args.records else None
+    return import_review(Path(args.file), Path(args.out), records)
 
 
 def add_validate_command(subcommands: argparse._SubParsersAction) -> None:

@@ -48,12 +48,15 @@ def iter_record_files(outdir: Path) -> Iterator[tuple[str, dict[str, Any] | None
         if path.suffix == ".jsonl":
             yield from _jsonl_records(path, relative)
             continue
-        try:
-            loaded = read_json(path)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            yield relative, None, f"cannot read JSON: {error}"
-            continue
-        yield _checked_object(relative, loaded)
+        yield _read_record_file(path, relative)
+
+
+def _read_record_file(path: Path, relative: str) -> tuple[str, dict[str, Any] | None, str]:
+    try:
+        loaded = read_json(path)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return relative, None, f"cannot read JSON: {error}"
+    return _checked_object(relative, loaded)
 
 
 def _jsonl_records(path: Path, relative: str) -> Iterator[tuple[str, dict[str, Any] | None, str]]:
@@ -89,15 +92,43 @@ def load_outputs(outdir: Path) -> Outputs:
             outputs.records.append(LoadedRecord(relative, record))
     summary = outdir / RUN_SUMMARY
     if summary.is_file():
-        try:
-            loaded = read_json(summary)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            outputs.unreadable.append((RUN_SUMMARY, f"cannot read JSON: {error}"))
+        outputs.run = read_summary(summary, outputs)
+    return outputs
+
+
+def read_summary(summary: Path, outputs: Outputs) -> dict[str, Any] | None:
+    """The run summary at `summary`; a problem reading it is listed in `outputs.unreadable`."""
+    try:
+        loaded = read_json(summary)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        outputs.unreadable.append((RUN_SUMMARY, f"cannot read JSON: {error}"))
+        return None
+    if not isinstance(loaded, dict):
+        outputs.unreadable.append((RUN_SUMMARY, "expected a JSON object"))
+        return None
+    return loaded
+
+
+def load_records_from(path: Path) -> Outputs | None:
+    """The records in `path`: a run's folder (with its run.json), a records.jsonl (with the
+    run.json beside it) or one record file; None when `path` does not exist."""
+    if path.is_dir():
+        return load_outputs(path)
+    if not path.is_file():
+        return None
+    outputs = Outputs()
+    if path.suffix == ".jsonl":
+        found = _jsonl_records(path, path.name)
+        summary = path.parent / RUN_SUMMARY
+        if summary.is_file():
+            outputs.run = read_summary(summary, outputs)
+    else:
+        found = iter([_read_record_file(path, path.name)])
+    for relative, record, error in found:
+        if record is None:
+            outputs.unreadable.append((relative, error))
         else:
-            if isinstance(loaded, dict):
-                outputs.run = loaded
-            else:
-                outputs.unreadable.append((RUN_SUMMARY, "expected a JSON object"))
+            outputs.records.append(LoadedRecord(relative, record))
     return outputs
 
 

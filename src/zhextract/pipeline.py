@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from confection import Config
 
@@ -17,6 +17,9 @@ from . import __version__
 from .doc import Doc, Source, parse_doc_date
 from .record import to_record
 from .registry import Stage, get_stage
+
+if TYPE_CHECKING:
+    from .types import Record
 
 PIPELINE_DIR = "pipelines"
 
@@ -69,13 +72,11 @@ class Pipeline:
 
     def __call__(
         self, text: str, doc_date: str | dt.date | None = None, source: Source | None = None
-    ) -> dict[str, Any]:
+    ) -> Record:
         doc = Doc.from_text(text, source=source, doc_date=parse_doc_date(doc_date))
-        return to_record(self.process(doc), self.name, self.version)
+        return cast("Record", to_record(self.process(doc), self.name, self.version))
 
-    def pipe(
-        self, texts: Iterable[str], doc_date: str | dt.date | None = None
-    ) -> Iterator[dict[str, Any]]:
+    def pipe(self, texts: Iterable[str], doc_date: str | dt.date | None = None) -> Iterator[Record]:
         for text in texts:
             yield self(text, doc_date=doc_date)
 

@@ -52,7 +52,14 @@ class Progress:
         if self.live:
             self._redraw()
         else:
-            status = "failed" if outcome.error else "skipped" if outcome.skipped else "ok"
+            # A failure says why at once: a reader of a piped log need not wait for the end.
+            status = (
+                f"failed: {outcome.error}"
+                if outcome.error
+                else "skipped"
+                if outcome.skipped
+                else "ok"
+            )
             self._write(f"[{self.done}/{len(self.jobs)}] {outcome.display}: {status}\n")
 
     def status_line(self) -> str:
@@ -95,10 +102,16 @@ class Progress:
 def summary_lines(summary: Summary, summary_path: str) -> list[str]:
     """One `error: PATH: REASON` line per failed document, then the totals."""
     lines = [f"error: {item.display}: {item.error}" for item in summary.failures]
+    count = len(summary.outcomes)
+    documents = f"{count} document{'' if count == 1 else 's'}"
+    if count == 0:
+        lines.append(f"{documents}; summary in {summary_path}")
+        return lines
     speed = summary.chars_per_second
+    rate = "" if speed is None else f" ({speed:,.0f} chars/s)"
     lines.append(
-        f"{len(summary.outcomes)} documents: {summary.ok} ok, {len(summary.failures)} failed, "
+        f"{documents}: {summary.ok} ok, {len(summary.failures)} failed, "
         f"{summary.skipped} skipped; {summary.chars:,} chars in {summary.seconds:.2f} s"
-        f" ({'-' if speed is None else f'{speed:,.0f}'} chars/s); summary in {summary_path}"
+        f"{rate}; summary in {summary_path}"
     )
     return lines

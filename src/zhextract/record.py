@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from importlib import resources
 from typing import Any
 
 from .doc import Doc, Span
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 # Value types that JSON writes as they are (`json_ready` leaves them alone).
 PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 SPAN_LISTS = (
+    "sections",
+    "paragraphs",
+    "notes",
+    "sentences",
+    "tokens",
+    "entities",
+    "figures",
+    "dates",
+)
+# Record fields a run may leave out (`zhextract run --fields`); the record lists them in
+# `omitted`, so a reader can tell "left out" from "none found".
+OPTIONAL_FIELDS = (
+    "meta",
     "sections",
     "paragraphs",
     "notes",
@@ -46,8 +59,33 @@ def to_record(doc: Doc, pipeline_name: str, pipeline_version: str) -> dict[str, 
     }
     for name in SPAN_LISTS:
         record[name] = _with_source_offsets(doc, getattr(doc, name))
+    record["figures"] = [with_bounds(figure) for figure in record["figures"]]
     record["warnings"] = list(doc.warnings)
     return record
+
+
+def with_bounds(figure: Span) -> Span:
+    """The figure with `low` and `high` after its value: the range's ends, or the value
+    twice for a point value (None for none), so every figure has numeric bounds."""
+    value = figure.get("value")
+    low, high = value if isinstance(value, list) else (value, value)
+    bounded: Span = {}
+    for key, item in figure.items():
+        bounded[key] = item
+        if key == "value":
+            bounded["low"], bounded["high"] = low, high
+    return bounded
+
+
+def omit_fields(record: Mapping[str, Any], omitted: Iterable[str]) -> dict[str, Any]:
+    """`record` without the OPTIONAL_FIELDS named in `omitted`, which it then lists in
+    `omitted` (after `warnings`)."""
+    names = [name for name in OPTIONAL_FIELDS if name in set(omitted)]
+    if not names:
+        return dict(record)
+    trimmed = {key: value for key, value in record.items() if key not in names}
+    trimmed["omitted"] = names
+    return trimmed
 
 
 def _with_source_offsets(doc: Doc, items: list[Span]) -> list[Span]:

@@ -1,9 +1,10 @@
 """`zhextract review`: one self-contained HTML page to read a run's records.
 
-The page lists the documents, shows each text with its entities and figures highlighted per
-label (figure values and units beside the highlight and in its tooltip), label filters, tables
-of entities, figures and dates, and the warnings worth a look (dates without a value, failed
-documents, record warnings). It loads nothing from the network.
+The page lists the documents, shows each text with its entities, figures and dates highlighted
+per label (figure values and units, and dates' ISO values, beside the highlight and in its
+tooltip; a date without a value is marked unresolved), label filters, tables of entities,
+figures and dates, and the warnings worth a look (dates without a value, failed documents,
+record warnings). It loads nothing from the network.
 """
 
 from __future__ import annotations
@@ -12,17 +13,26 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from html import escape
 from importlib import resources
 from pathlib import Path
 from string import Template
 from typing import Any
 
-from .outputs import LoadedRecord, Outputs, failed_documents, load_outputs, record_title
+from .export import date_label
+from .outputs import LoadedRecord, Outputs, failed_documents, load_records_from, record_title
 
 ASSETS = "review_assets"
 APPROX_SIGNS = {"near": "~", "about": "~", "over": ">", "under": "<"}
-MARKED_LISTS = ("entities", "figures")
+MARKED_LISTS = ("entities", "figures", "dates")
+MARK_KINDS = {"entities": "ent", "figures": "fig", "dates": "date"}
+SINGULAR = {"entities": "entity", "figures": "figure", "dates": "date"}
+UNRESOLVED = "?"  # the value shown on the chip of a date without one
+# PERCENT values are fractions (0.117); these units are shown as a percentage (11.7%).
+PERCENT_UNITS = {"%": "%", "成": "%", "折": "%", "‰": "%", "percentage_point": " pp"}
+# Run summary fields shown in the page header (the counts are the page's own).
+RUN_FIELDS = ("pipeline", "doc_date", "format", "skipped", "chars", "seconds", "chars_per_second")
 
 
 def _asset(name: str) -> str:
@@ -44,12 +54,17 @@ def h(value: object) -> str:
 class Mark:
     start: int
     end: int
-    kind: str  # "ent" or "fig"
+    kind: str  # "ent", "fig" or "date"
     item: dict[str, Any]
 
     @property
     def label(self) -> str:
-        return str(self.item.get("label", ""))
+        return item_label(self.kind, self.item)
+
+
+def item_label(kind: str, item: dict[str, Any]) -> str:
+    """The label of an entity or figure; DATE or TIME for a date."""
+    return date_label(item) if kind in ("date", "dates") else str(item.get("label", ""))
 
 
 # ---- values ---------------------------------------------------------------------------
@@ -63,19 +78,25 @@ def format_number(value: Any) -> str:
     return str(value)
 
 
+def format_percent(value: Any) -> str:
+    """A fraction as a percentage, exactly: 0.117 -> "11.7"."""
+    return format((Decimal(str(value)) * 100).normalize(), "f")
+
+
 def format_value(figure: dict[str, Any]) -> str:
-    """A figure's value as a reader wants it: "~1,000,000,000,000 美元", "3–5 %", ""."""
+    """A figure's value as a reader wants it: "~1,000,000,000,000 TWD", "3–5%", "11.7%", ""."""
     value = figure.get("value")
     if value is None:
         return ""
-    if isinstance(value, list):
-        shown = "–".join(format_number(part) for part in value)
-    else:
-        shown = format_number(value)
-    sign = APPROX_SIGNS.get(str(figure.get("approx")), "")
     unit = figure.get("unit")
+    percent = PERCENT_UNITS.get(str(unit)) if figure.get("label") == "PERCENT" else None
+    show = format_percent if percent else format_number
+    parts = value if isinstance(value, list) else [value]
+    shown = "–".join(show(part) for part in parts)
+    sign = APPROX_SIGNS.get(str(figure.get("approx")), "")
     per = figure.get("per")
-    return sign + shown + (f" {unit}" if unit else "") + (f"/{per}" if per else "")
+    unit_text = percent if percent else f" {unit}" if unit else ""
+    return sign + shown + unit_text + (f"/{per}" if per else "")
 
 
 def figure_tooltip(figure: dict[str, Any]) -> str:
@@ -87,18 +108,35 @@ def figure_tooltip(figure: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def date_tooltip(date: dict[str, Any]) -> str:
+    if date.get("value") is None:
+        return f"{date_label(date)}; unresolved: {date.get('reason') or 'no reason given'}"
+    parts = [date_label(date), f"value: {date['value']}"]
+    if date.get("mod"):
+        parts.append(f"bound: {date['mod']}")
+    return "; ".join(parts)
+
+
 # ---- highlighted text -----------------------------------------------------------------
 
 
 def record_marks(record: dict[str, Any]) -> list[Mark]:
-    """Entities and figures with usable offsets, outer spans before the spans they contain."""
+    """Entities, figures and dates with usable offsets, outer spans before the spans they
+    contain. A DATE figure with a date's extent is left out: the date's mark has its ISO value."""
     text = record.get("text", "")
     marks = []
-    for name, kind in zip(MARKED_LISTS, ("ent", "fig")):
+    date_extents = {(item.get("start"), item.get("end")) for item in record.get("dates") or []}
+    for name in MARKED_LISTS:
+        kind = MARK_KINDS[name]
         for item in record.get(name) or []:
             start, end = item.get("start"), item.get("end")
-            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
-                marks.append(Mark(start, end, kind, item))
+            if not (
+                isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+            ):
+                continue
+            if kind == "fig" and item.get("label") == "DATE" and (start, end) in date_extents:
+                continue
+            marks.append(Mark(start, end, kind, item))
     return sorted(marks, key=lambda mark: (mark.start, -mark.end))
 
 
@@ -110,6 +148,14 @@ def open_tag(mark: Mark) -> str:
         return (
             f'<mark class="span fig" data-label="{label}"{value_attr} '
             f'title="{h(figure_tooltip(mark.item))}">'
+        )
+    if mark.kind == "date":
+        iso = mark.item.get("value")
+        unresolved = " unresolved" if iso is None else ""
+        return (
+            f'<mark class="span date{unresolved}" data-label="{label}" '
+            f'data-value="{h(UNRESOLVED if iso is None else iso)}" '
+            f'title="{h(date_tooltip(mark.item))}">'
         )
     source = mark.item.get("source")
     tooltip = f"{mark.label} · {source}" if source else mark.label
@@ -212,9 +258,10 @@ def figure_rows(record: dict[str, Any]) -> list[str]:
         cells = [
             item.get("text", ""),
             item.get("label", ""),
-            format_value({"value": item.get("value")}),
+            value_cell(item),
             item.get("unit") or "",
             item.get("counted") or "",
+            item.get("approx") or "",
         ]
         rows.append(
             f'<tr data-label="{h(item.get("label", ""))}">'
@@ -224,9 +271,19 @@ def figure_rows(record: dict[str, Any]) -> list[str]:
     return rows
 
 
+def value_cell(figure: dict[str, Any]) -> str:
+    """The figures table's value: the number alone (the unit has its column), a percentage
+    with its sign."""
+    shown = {"value": figure.get("value")}
+    if figure.get("label") == "PERCENT" and str(figure.get("unit")) in PERCENT_UNITS:
+        shown.update(label="PERCENT", unit=figure.get("unit"))
+    return format_value(shown)
+
+
 def date_rows(record: dict[str, Any]) -> list[str]:
     return [
-        f"<tr><td>{h(item.get('text', ''))}</td><td>{h(item.get('value') or '')}</td>"
+        f'<tr data-label="{h(date_label(item))}"><td>{h(item.get("text", ""))}</td>'
+        f"<td>{h(item.get('value') or '')}</td>"
         f"<td>{h(item.get('mod') or '')}</td><td>{h(item.get('reason') or '')}</td></tr>"
         for item in record.get("dates") or []
     ]
@@ -249,7 +306,10 @@ def doc_section(doc: RenderedDoc) -> str:
         f'<div class="doc-text">{doc.text_html}</div>'
         + table("Entities", "entities", ["Surface", "Label", "Count"], entity_rows(record))
         + table(
-            "Figures", "figures", ["Text", "Label", "Value", "Unit", "Counted"], figure_rows(record)
+            "Figures",
+            "figures",
+            ["Text", "Label", "Value", "Unit", "Counted", "Approx"],
+            figure_rows(record),
         )
         + table("Dates", "dates", ["Text", "Value", "Bound", "Reason"], date_rows(record))
         + "</article>"
@@ -260,7 +320,7 @@ def legend(docs: list[RenderedDoc]) -> str:
     counts: Counter[str] = Counter()
     for doc in docs:
         for name in MARKED_LISTS:
-            counts.update(str(item.get("label", "")) for item in doc.loaded.record.get(name) or [])
+            counts.update(item_label(name, item) for item in doc.loaded.record.get(name) or [])
     ordered = [label for label in label_colours() if label in counts]
     ordered += sorted(label for label in counts if label not in ordered)
     items = "".join(
@@ -278,7 +338,8 @@ def document_list(docs: list[RenderedDoc]) -> str:
         record = doc.loaded.record
         counts = (
             f"{len(record.get('entities') or [])} entities, "
-            f"{len(record.get('figures') or [])} figures, {len(doc.warnings)} warnings"
+            f"{len(record.get('figures') or [])} figures, "
+            f"{len(record.get('dates') or [])} dates, {len(doc.warnings)} warnings"
         )
         items.append(
             f'<li><a href="#{doc.anchor}">{h(record_title(record))}</a> '
@@ -335,18 +396,24 @@ def all_entities_section(docs: list[RenderedDoc]) -> str:
 
 
 def run_summary(docs: list[RenderedDoc], outputs: Outputs) -> str:
-    entities = sum(len(doc.loaded.record.get("entities") or []) for doc in docs)
-    figures = sum(len(doc.loaded.record.get("figures") or []) for doc in docs)
-    failed = len(failed_documents(outputs.run))
-    parts = [f"{len(docs)} documents", f"{entities} entities", f"{figures} figures"]
-    parts.append(f"{failed} failed" if outputs.run is not None else "no run.json")
-    scalars = {
-        key: value
-        for key, value in (outputs.run or {}).items()
-        if isinstance(value, (str, int, float, bool))
+    """The header's one line: each count once (the page's own), then the run's settings."""
+    totals = {
+        name: sum(len(doc.loaded.record.get(name) or []) for doc in docs) for name in MARKED_LISTS
     }
-    parts += [f"{key}: {value}" for key, value in scalars.items()]
+    parts = [plural(len(docs), "document")]
+    parts.append(f"{len(failed_documents(outputs.run))} failed" if outputs.run else "no run.json")
+    parts += [plural(totals[name], SINGULAR[name], name) for name in MARKED_LISTS]
+    run = outputs.run or {}
+    parts += [
+        f"{key.replace('_', ' ')}: {run[key]}"
+        for key in RUN_FIELDS
+        if isinstance(run.get(key), (str, int, float)) and not isinstance(run.get(key), bool)
+    ]
     return f'<p class="summary">{h(" · ".join(parts))}</p>'
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 def label_css() -> str:
@@ -370,7 +437,7 @@ def render_review(outputs: Outputs) -> str:
         ]
     )
     return Template(_asset("page.html")).substitute(
-        title=h(f"zhextract review: {len(docs)} documents"),
+        title=h(f"zhextract review: {plural(len(docs), 'document')}"),
         css=_asset("review.css"),
         label_css=label_css(),
         js=_asset("review.js"),
@@ -378,13 +445,17 @@ def render_review(outputs: Outputs) -> str:
     )
 
 
-def write_review(outdir: Path, html_path: Path) -> int:
-    """Write the review page for the run in `outdir` to `html_path`; exit code 0 on success."""
-    if not outdir.is_dir():
-        print(f"{outdir}: not a directory", file=sys.stderr)
+def write_review(source: Path, html_path: Path) -> int:
+    """Write the review page for the records in `source` (a run's folder, a records.jsonl or
+    one record file) to `html_path`; exit code 0 on success."""
+    outputs = load_records_from(source)
+    if outputs is None:
+        print(f"{source}: no such file or directory", file=sys.stderr)
         return 1
-    outputs = load_outputs(outdir)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(render_review(outputs), encoding="utf-8")
-    print(f"wrote review of {len(outputs.records)} document(s) to {html_path}", file=sys.stderr)
+    print(
+        f"wrote review of {plural(len(outputs.records), 'document')} to {html_path}",
+        file=sys.stderr,
+    )
     return 0

@@ -1,4 +1,7 @@
-"""Terminal view of a record: its text with entities, figures and dates marked, then tables.
+"""Terminal view of records: each text with entities, figures and dates marked, then tables.
+
+`show` reads one record file, a records.jsonl (every record, or the one `--id` names) or a
+run's folder.
 
 Marks are ANSI colours (one per label, with a legend) or, for pipes and `--plain`,
 brackets: `[川普|PERSON]`. Marks that cross another mark instead of nesting in it are
@@ -15,6 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .export import date_label
+from .outputs import load_records_from
 from .record import schema
 
 RESET = "\x1b[0m"
@@ -45,9 +50,42 @@ def load_record(path: str | Path) -> dict[str, Any]:
         raise RecordError(f"cannot read file: {error.strerror or error}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise RecordError(f"not JSON: {' '.join(str(error).split())}") from None
+    return checked_record(loaded)
+
+
+def checked_record(loaded: Any) -> dict[str, Any]:
     if not isinstance(loaded, dict) or not isinstance(loaded.get("text"), str):
         raise RecordError("not a zhextract record (no 'text')")
     return loaded
+
+
+def load_records(path: str | Path, record_id: str | None = None) -> list[dict[str, Any]]:
+    """The records in a record file, a records.jsonl or a run's folder; with `record_id`,
+    only the record with that id (RecordError when there is none)."""
+    path = Path(path)
+    if path.is_file() and path.suffix != ".jsonl":
+        found = [load_record(path)]
+    else:
+        outputs = load_records_from(path)
+        if outputs is None:
+            raise RecordError("cannot read file: No such file or directory")
+        if outputs.unreadable and not outputs.records:
+            name, error = outputs.unreadable[0]
+            raise RecordError(f"{name}: {error}")
+        found = [checked_record(loaded.record) for loaded in outputs.records]
+    if record_id is not None:
+        found = [record for record in found if record.get("id") == record_id]
+        if not found:
+            raise RecordError(f"no record with id {record_id!r}")
+    if not found:
+        raise RecordError("no records")
+    return found
+
+
+def render_all(records: list[dict[str, Any]], colour: bool = False) -> str:
+    """Each record's view, separated by a rule."""
+    rule = "\n" + "─" * 40 + "\n\n"
+    return rule.join(render(record, colour) for record in records)
 
 
 def render(record: dict[str, Any], colour: bool = False) -> str:
@@ -63,8 +101,8 @@ def render(record: dict[str, Any], colour: bool = False) -> str:
 def marks(record: dict[str, Any]) -> list[Mark]:
     """Entity, figure and date marks that nest, outer marks before the marks inside them."""
     candidates = [
-        Mark(item["start"], item["end"], str(item.get("label") or default))
-        for key, default in (("entities", "ENTITY"), ("figures", "FIGURE"), ("dates", "DATE"))
+        Mark(item["start"], item["end"], mark_label(key, item))
+        for key in ("entities", "figures", "dates")
         for item in record.get(key, [])
         if item["start"] < item["end"]
     ]
@@ -83,6 +121,13 @@ def marks(record: dict[str, Any]) -> list[Mark]:
         kept.append(mark)
         open_marks.append(mark)
     return kept
+
+
+def mark_label(key: str, item: dict[str, Any]) -> str:
+    """An entity's or figure's label; DATE or TIME for a date."""
+    if key == "dates":
+        return date_label(item)
+    return str(item.get("label") or ("ENTITY" if key == "entities" else "FIGURE"))
 
 
 def marked_text(record: dict[str, Any], colour: bool = False) -> str:

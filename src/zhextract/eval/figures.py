@@ -243,7 +243,7 @@ def _figure_value(figure: dict[str, Any], model: str) -> str:
     value = figure["value"]
     if isinstance(value, list):
         return "-".join(value_key(item) for item in value)
-    if model == "Percent" and figure["unit"] != "percentage_point":
+    if model == "Percent":  # ratios, percentage points included
         return value_key(Decimal(str(value)) * 100)
     return value_key(value)
 

@@ -11,8 +11,8 @@ Figure fields:
 - `label`: MONEY, PERCENT, QUANTITY (with a measure unit or classifier), CARDINAL, ORDINAL,
   or DATE for a duration (`4年`, with `kind: "duration"`).
 - `value`: an exact Decimal, or [low, high] for a range (`2至4艘`, `幾十`). PERCENT values
-  are ratios (5% -> 0.05, 三成 -> 0.3, 八折 -> 0.8, 3倍 -> 3) except percentage points
-  (`3個百分點` -> 3, unit "percentage_point").
+  are ratios (5% -> 0.05, 三成 -> 0.3, 八折 -> 0.8, 3倍 -> 3), percentage points too
+  (`3個百分點` -> 0.03, unit "percentage_point").
 - `unit`: ISO 4217 code for MONEY; %, ‰, 成, 折, 倍 or percentage_point for PERCENT; the
   measure unit or classifier otherwise; None when there is none.
 - `counted`: the noun counted (`100萬就業機會` -> 就業機會), None if none.
