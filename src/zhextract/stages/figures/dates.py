@@ -22,10 +22,15 @@ from typing import Any
 from .numbers import parse_number
 
 ROC_OFFSET = 1911
+MIN_YEAR, MAX_YEAR = 1, 9999  # what an ISO date (and Python's date) can hold
+OUT_OF_RANGE = {"value": None, "reason": "date out of range"}
+NO_SUCH_TIME = ""
 WEEKDAYS = "一二三四五六日"
 CN_DIGIT = "〇零○一二三四五六七八九"
 CN_SMALL = CN_DIGIT + "十兩两廿卅"
-DATE_START_CHARS = "今本昨明去民個个週周星禮礼"  # 今(5)日, 民國, 個星期, 週三, 禮拜天
+DATE_START_CHARS = (
+    "今本昨明去民個个週周星禮礼公西紀纪"  # 今(5)日, 民國, 個星期, 週三, 禮拜天, 公元前
+)
 YEAR_PART_SUFFIX = {"底": "12", "末": "12", "初": "01"}
 # 八月十五 ends a date without 日 when nothing follows the Chinese day.
 # 十九日, 二十八日 (not 一日, which is as often "one day")
@@ -114,7 +119,8 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
             (?:
               (?P<roc>民國|民国)(?P<rocy>[0-9]{{1,3}}|[{CN_SMALL}百]{{1,5}})年度?
             | [今明去][(（](?P<py>[0-9]{{4}})[)）]年度?
-            | (?<![0-9])(?P<y>(?:1[5-9]|2[01])[0-9]{{2}}|[{CN_DIGIT}]{{4}})年度?
+            | (?P<bce>(?:公元|西元|紀元|纪元)前)(?P<by>[0-9]{{1,4}}|[{CN_SMALL}百千]{{1,6}})年
+            | (?<![0-9])(?P<y>(?:1[5-9]|2[01])[0-9]{{2}}|[0-9]{{4}}(?=年(?:1[0-2]|0?[1-9])月)|[{CN_DIGIT}]{{4}})年度?
             | (?<![0-9])(?P<zy>0[0-9]|[零〇○][〇零○一二三四五六七八九])年(?!代)
             | (?<![0-9])(?P<fy>[0-9]{{2,3}}(?=年度)|[0-9]{{3}}(?=年[0-9]{{1,2}}月))年度?
             | (?P<ry>{_alternation(relative_years)})
@@ -133,13 +139,13 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
 
 
 def _time_pattern() -> str:
-    hour = rf"(?:[01]?[0-9]|2[0-4]|[{CN_SMALL}]{{1,3}})"
+    hour = rf"(?:(?<![0-9])[0-9]{{1,2}}|[{CN_SMALL}]{{1,3}})"
     minute = rf"(?:[0-5]?[0-9]|[{CN_SMALL}]{{1,3}})"
     parts = _alternation(list(day_parts()))
     return (
         rf"(?:(?P<dp>{parts})?(?P<h>{hour})(?P<hmark>[時时點点])"
         rf"(?:(?P<mi>{minute})分|(?P<half>半))?(?!鐘|钟|[0-9])"
-        rf"|(?P<dp2>{parts})(?P<h2>[01]?[0-9]|2[0-3]):(?P<mi2>[0-5][0-9]))"
+        rf"|(?P<dp2>{parts})(?P<h2>(?<![0-9])[0-9]{{1,2}}):(?P<mi2>[0-5][0-9]))"
     )
 
 
@@ -221,6 +227,8 @@ def _resolve_date(groups: dict[str, Any], context: _Context) -> dict[str, Any] |
     if groups["bd"]:
         bare_day = _small_number(groups["bd"])
         return _with_time(_resolve_bare_day(bare_day, context), groups, context)
+    if groups["bce"]:
+        return {"value": None, "reason": "a year before the common era"}
     has_year = any(groups[name] for name in ("rocy", "py", "y", "zy", "fy", "ry"))
     if not has_year and not groups["m"]:
         if groups["dp"] in relative_words():  # 今晚6點
@@ -270,6 +278,8 @@ def _small_number(numeral: str) -> int:
 
 
 def _date_value(year: int, month: int | None, day: int | None, context: _Context) -> dict[str, Any]:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return {"value": None, "reason": f"year {year} out of range"}
     if month is not None and not 1 <= month <= 12:
         return {"value": None, "reason": f"no month {month}"}
     if day is not None and (month is None or day > calendar.monthrange(year, month)[1] or day < 1):
@@ -281,6 +291,20 @@ def _date_value(year: int, month: int | None, day: int | None, context: _Context
     if day is not None:
         value += f"-{day:02d}"
     return {"value": value}
+
+
+def _moved(reference: dt.date, days: int) -> dt.date | None:
+    """`reference` moved by `days`, or None past the years a date can hold (9999-12-31)."""
+    try:
+        return reference + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _day_value(day: dt.date | None, context: _Context) -> dict[str, Any]:
+    if day is None:
+        return dict(OUT_OF_RANGE)
+    return _date_value(day.year, day.month, day.day, context)
 
 
 def _resolve_numeric(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
@@ -313,8 +337,7 @@ def _resolve_relative(word: str, context: _Context, day_text: str | None) -> dic
     unit, offset = relative_words()[word]
     reference = context.reference
     if unit == "day":
-        day = reference + dt.timedelta(days=offset)
-        return _date_value(day.year, day.month, day.day, context)
+        return _day_value(_moved(reference, offset), context)
     months = reference.year * 12 + reference.month - 1 + offset
     day_of_month = _small_number(day_text) if day_text else None
     return _date_value(months // 12, months % 12 + 1, day_of_month, context)
@@ -326,9 +349,8 @@ def _resolve_weekday(groups: dict[str, Any], context: _Context) -> dict[str, Any
         return {"value": None, "reason": "relative date with no reference date (no doc_date)"}
     weekday = WEEKDAYS.index(groups["wday"].replace("天", "日"))
     weeks = int(date_offsets("week").get(groups["wshift"] or "", "0"))
-    monday = context.reference - dt.timedelta(days=context.reference.weekday())
-    day = monday + dt.timedelta(days=weekday + 7 * weeks)
-    return _date_value(day.year, day.month, day.day, context)
+    reference = context.reference
+    return _day_value(_moved(reference, weekday + 7 * weeks - reference.weekday()), context)
 
 
 def _resolve_ago(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
@@ -342,8 +364,7 @@ def _resolve_ago(groups: dict[str, Any], context: _Context) -> dict[str, Any] | 
         return {"value": None, "reason": "relative date with no reference date (no doc_date)"}
     unit, reference = date_offsets("unit")[groups["ago_unit"]], context.reference
     if unit in ("day", "week"):
-        day = reference + dt.timedelta(days=amount * (7 if unit == "week" else 1))
-        return _date_value(day.year, day.month, day.day, context)
+        return _day_value(_moved(reference, amount * (7 if unit == "week" else 1)), context)
     months = reference.year * 12 + reference.month - 1 + amount * (12 if unit == "year" else 1)
     year, month = months // 12, months % 12 + 1
     return _date_value(year, month if unit == "month" else None, None, context)
@@ -361,6 +382,8 @@ def _resolve_era(groups: dict[str, Any], context: _Context) -> dict[str, Any]:
         century = reference_year // 100 + int(date_words("century")[shift])
     if groups["century"]:
         century = _small_number(groups["century"]) - 1
+    if century is not None and not 0 <= century <= MAX_YEAR // 100:
+        return {"value": None, "reason": f"no century {century + 1} in the common era"}
     if not groups["decade"]:
         return {"value": f"{century:02d}XX"}
     decade = _small_number(groups["decade"])
@@ -369,6 +392,8 @@ def _resolve_era(groups: dict[str, Any], context: _Context) -> dict[str, Any]:
     if century is None:  # 90年代: the latest such decade not after the reference year
         latest = reference_year if reference_year is not None else 1999
         century = latest // 100 if latest % 100 >= decade else latest // 100 - 1
+        if century < 0:
+            return {"value": None, "reason": "no such decade in the common era"}
     return {"value": f"{century * 10 + decade // 10:03d}X"}
 
 
@@ -385,6 +410,8 @@ def _with_time(item: dict[str, Any], groups: dict[str, Any], context: _Context) 
     clock = _clock(groups)
     if clock is None or item.get("value") is None:
         return item
+    if clock == NO_SUCH_TIME:
+        return {"value": None, "reason": "no such time of day"}
     if len(item["value"]) < 10:
         return {"value": None, "reason": "time of day on a date without a day"}
     return {"value": f"{item['value']}T{clock}"}
@@ -397,10 +424,13 @@ def _resolve_time_only(groups: dict[str, Any], context: _Context) -> dict[str, A
     explicit = groups["dp"] or groups["dp2"] or groups["mi"] or groups["half"]
     if not explicit and not (groups["h"].isdigit() and groups["hmark"] in ("時", "时")):
         return None  # 3點 may be "three points", 一時 "for a while"
+    if clock == NO_SUCH_TIME:
+        return {"value": None, "reason": "no such time of day"}
     return {"value": None, "reason": "time of day without a date"}
 
 
 def _clock(groups: dict[str, Any]) -> str | None:
+    """HH:MM, None when no time is given, NO_SUCH_TIME for 上午25時."""
     if groups.get("h2"):
         hour, minute, part = int(groups["h2"]), int(groups["mi2"]), groups["dp2"]
     elif groups.get("h"):
@@ -415,5 +445,5 @@ def _clock(groups: dict[str, Any]) -> str | None:
     if part and hour < 12:
         hour += day_parts()[part]
     if not (0 <= hour <= 24 and 0 <= minute < 60):
-        return None
+        return NO_SUCH_TIME
     return f"{hour % 24:02d}:{minute:02d}"

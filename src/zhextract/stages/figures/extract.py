@@ -44,6 +44,10 @@ LONE_NOT_COUNTS = ("一", "零", "〇")
 FRACTION_UNITS = {100: "%", 1000: "‰", 10000: "‱"}
 # 打對折 is 五折; 半成 is half of 一成; 半折 (half price) is 五折.
 SPECIAL_NUMERALS = {"對": Decimal(5), "对": Decimal(5), "半": Decimal("0.5")}
+# A longer run of numeral characters is not a figure (and retrying shorter stretches of
+# it would make the scan quadratic): 一一一…, 2,000 digits.
+MAX_NUMERAL_CHARS = 64
+DECIMAL_POINTS = "點点‧·."
 
 
 @dataclass
@@ -172,7 +176,12 @@ def _read_or_shorten(
     match: re.Match[str], masked: str, settings: FigureSettings
 ) -> tuple[re.Match[str], Groups, dict[str, Any]] | None:
     """Read a match; when its numeral does not parse (百分之七十百分位), retry on a shorter
-    stretch of text so the longest numeral that does parse is kept (百分之七十)."""
+    stretch of text so the longest numeral that does parse is kept (百分之七十). A numeral
+    with two decimal points (1.5.3, 192.168.1.1, 第1.2.3條) is a version, an address or a
+    section number: no figure, and no shorter one either."""
+    numeral = match.group("num")
+    if len(numeral) > MAX_NUMERAL_CHARS or _dotted(numeral):
+        return None
     groups = _split_unit_from_numeral(match.groupdict())
     figure = _read(match, groups, settings)
     if figure is not None:
@@ -186,6 +195,10 @@ def _read_or_shorten(
         if figure is not None:
             return shorter, groups, figure
     return None
+
+
+def _dotted(numeral: str) -> bool:
+    return sum(numeral.count(point) for point in DECIMAL_POINTS) > 1
 
 
 def _groups_digits(index: int, folded: Sequence[bool] | None) -> bool:

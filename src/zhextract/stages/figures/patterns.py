@@ -94,8 +94,10 @@ def alternation(words: object) -> str:
     return "|".join(re.escape(word) for word in ordered)
 
 
-# A full-width comma groups digits only in strict groups of three: 9，999.
-ARABIC = r"[0-9]+(?:[,，][0-9]{3}(?![0-9]))*(?:\.[0-9]+)?"
+# A full-width comma groups digits only in strict groups of three: 9，999. Each piece of
+# a numeral is one character (or one comma group), and no two kinds of piece start with
+# the same character, so the scan never backtracks over ways to split a digit run.
+DIGIT_GROUP = r"[,，][0-9]{3}(?![0-9])"
 POINT = "點点‧·."  # 一六‧四 (16.4) in Taiwanese print; "." once ． is folded
 INFIX_APPROX = "多餘余幾几"
 VAGUE_LEAD = "上幾几數数"
@@ -128,11 +130,11 @@ def number_pattern() -> str:
     # 323千卡 is 323 kilocalories, not 323000 卡: a unit word may start with 千 or 兆.
     prefixed = alternation(word for word in tables().units if word[0] in units and len(word) > 1)
     piece = (
-        rf"(?:{ARABIC}|(?!{prefixed})[{every}]|[{POINT}](?=[0-9{digits}])"
+        rf"(?:[0-9]|{DIGIT_GROUP}|(?!{prefixed})[{every}]|[{POINT}](?=[0-9{digits}])"
         rf"|[{INFIX_APPROX}](?=[{units}]))"
     )
     exponent = r"(?:[eE][+-]?[0-9]+(?![A-Za-z])|[kK](?![A-Za-z]))"
-    return rf"(?:{ARABIC}|[{starts}]){piece}*{exponent}?"
+    return rf"[0-9{starts}]{piece}*{exponent}?"
 
 
 def vague_pattern() -> str:
