@@ -19,6 +19,12 @@ MODIFIER_TAGS = ("v", "vn", "b", "a")
 COMMON_NOUN_TAGS = ("n", "ng")  # 美國27架 does not count 美國, nor 合計 (vn) in 合計27架
 HEAD_NOUN_CHARS = 4
 NUMERAL_CHARS = numeral_chars()
+FRACTION_OF = "的"
+
+
+def is_fraction(numeral: str) -> bool:
+    """五分之一, 1/3, 3又1/2."""
+    return "分之" in numeral or "/" in numeral
 
 
 @dataclass(frozen=True)
@@ -43,8 +49,11 @@ def counted_noun(
     if not _countable(figure, groups):
         return None
     found = None
+    end = figure["end"]
+    if is_fraction(groups["num"]) and text.startswith(FRACTION_OF, end):
+        end += len(FRACTION_OF)  # 三分之一的人口 is a third of the population
     if not _counted_only_before(groups):
-        found = _counted(figure["end"], text, words.tokens, words.starts)
+        found = _counted(end, text, words.tokens, words.starts)
     if found is None and figure["label"] == "QUANTITY":
         found = _counted_before(figure["start"], text, words.tokens, words.ends)
     return found

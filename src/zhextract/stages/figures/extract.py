@@ -16,7 +16,7 @@ from itertools import compress
 from typing import Any
 
 from ...doc import covered
-from .counted import Token, TokenIndex, counted_noun
+from .counted import Token, TokenIndex, counted_noun, is_fraction
 from .numbers import numeral_chars, parse_number
 from .patterns import (
     PER_WORD,
@@ -357,7 +357,14 @@ def _label_unit_value(
         return "DATE", unit_word.unit, value
     if unit_word.kind in ("measure", "classifier"):
         return "QUANTITY", unit_word.unit, value
-    return None, None, value  # an ordinal-only word (季, 章) without 第
+    if _spelled_out(groups["num"]):
+        return "QUANTITY", unit_word.unit, value  # 一千零十二章 counts chapters
+    return None, None, value  # 二代, 三行: an ordinal-only word after one character
+
+
+def _spelled_out(numeral: str) -> bool:
+    """A numeral no word starts with: Arabic digits, or two Chinese characters or more."""
+    return len(numeral) >= 2 or numeral.isascii()
 
 
 def _currency_code(code: str, settings: FigureSettings) -> str:
@@ -439,7 +446,7 @@ def _plausible(match: re.Match[str], groups: Groups, figure: dict[str, Any], tex
     numeral = groups["num"]
     if groups["ordinal"] and text.startswith(tables().not_ordinals, match.start("ordinal")):
         return False
-    if groups["pct_pre"]:
+    if groups["pct_pre"] or is_fraction(numeral):
         return True
     if numeral[0] in BARE_UNITS and not groups["approx_pre"]:
         return False  # 千萬 is "by all means"; 近百, 逾千 are fine
@@ -515,4 +522,14 @@ def _plausible_bare(numeral: str) -> bool:
         return False
     digits = numeral_chars("digit")
     units = numeral_chars("small", "big", "tens")
+    whole, point, fraction = _split_decimal(numeral)
+    if point and whole and fraction and all(char in digits for char in whole + fraction):
+        return True  # 零點五, 二點五
     return any(char in digits for char in numeral) and any(char in units for char in numeral)
+
+
+def _split_decimal(numeral: str) -> tuple[str, str, str]:
+    for point in DECIMAL_POINTS:
+        if point in numeral:
+            return numeral.partition(point)
+    return numeral, "", ""

@@ -134,7 +134,8 @@ def number_pattern() -> str:
         rf"|[{INFIX_APPROX}](?=[{units}]))"
     )
     exponent = r"(?:[eE][+-]?[0-9]+(?![A-Za-z])|[kK](?![A-Za-z]))"
-    return rf"[0-9{starts}]{piece}*{exponent}?"
+    leading_point = r"(?<![0-9.])\.(?=[0-9])"  # .5, -.5
+    return rf"(?:[0-9{starts}]|{leading_point}){piece}*{exponent}?"
 
 
 def vague_pattern() -> str:
@@ -153,7 +154,9 @@ def figure_regex() -> re.Pattern[str]:
     currency_both = alternation(set(table.currency_before) & set(table.units))
     latin_units = alternation(word for word in table.units if word.isascii() and word.isalpha())
     cn_digits = numeral_chars("digit").replace("〇", "").replace("零", "").replace("○", "")
-    fraction = rf"{number}分之{number}"
+    # 五分之一, 3又1/2, 1 3/5: a whole part before 又 (or a space before a slash fraction).
+    slash = r"[0-9]+/[0-9]+(?![0-9/])"
+    fraction = rf"(?:{number}又|[0-9]+\x20(?={slash}))?(?:{number}分之{number}|{slash})"
     bare_units = r"[百千萬万億亿兆]+"  # only after an approximation word: 近百, 逾千
     # 打對折 (50%), 半成 (5%), 半折 (half price).
     special = r"(?<=打)[對对](?=折)|半(?=[成折])"

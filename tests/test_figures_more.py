@@ -1,0 +1,92 @@
+"""Figures the stage reads since issue 13: fractions, 零 with an implied 一, character
+decimals and signs, counted quantities, market and energy units, relative dates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import zhextract
+from zhextract.stages.figures.extract import find_figures
+
+D = Decimal
+
+
+def found(text: str, doc_date: str | None = None) -> list[tuple[Any, ...]]:
+    record = zhextract.extract(text, doc_date)
+    for item in record["figures"]:
+        assert record["text"][item["start"] : item["end"]] == item["text"]
+    return [(f["text"], f["label"], f["value"], f["unit"]) for f in record["figures"]]
+
+
+def values(text: str) -> list[tuple[str, Any]]:
+    return [(item["text"], item["value"]) for item in find_figures(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("約占全國七分之一", [("七分之一", D(1) / D(7))]),
+        ("有八分之三的學生", [("八分之三", D("0.375"))]),
+        ("增加了2/5", [("2/5", D("0.4"))]),
+        ("需要2又3/4杯", [("2又3/4", D("2.75"))]),
+        ("約1 1/4英里", [("約1 1/4英里", D("1.25"))]),
+        ("負一又四分之一", [("負一又四分之一", D("-1.25"))]),
+    ],
+)
+def test_fractions(text: str, expected: list[tuple[str, Any]]) -> None:
+    got = values(text)
+    assert [(t, round(v, 20)) for t, v in got] == [(t, round(v, 20)) for t, v in expected]
+
+
+def test_a_fraction_of_a_noun_counts_it() -> None:
+    [figure] = zhextract.extract("全國四分之一的學校停課")["figures"]
+    assert (figure["text"], figure["counted"]) == ("四分之一", "學校")
+
+
+def test_not_fractions() -> None:
+    assert values("分之一") == []
+    assert values("十分之") == []
+    assert found("2024/2/7") == []  # a date, read by the dates
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("第二千零十五章", 2015),
+        ("共一萬零十一人", 10011),
+        ("三千零五人", 3005),
+        ("一千零一十人", 1010),
+    ],
+)
+def test_zero_before_ten_implies_one(text: str, value: int) -> None:
+    [(_, got)] = values(text)
+    assert got == value
+
+
+def test_an_ordinal_word_after_a_count_is_a_quantity() -> None:
+    assert found("全書共一百零五章") == [("一百零五章", "QUANTITY", 105, "章")]
+    assert found("富二代與二代健保") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("機率為零點七", [("零點七", D("0.7"))]),
+        ("氣溫降到負三點二", [("負三點二", D("-3.2"))]),
+        ("成長了四點五", [("四點五", D("4.5"))]),
+        ("係數為.75", [(".75", D("0.75"))]),
+        ("係數為-.25", [("-.25", D("-0.25"))]),
+    ],
+)
+def test_decimals_and_signs_in_characters(text: str, expected: list[tuple[str, Any]]) -> None:
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["一點一滴累積", "有一點點", "差一點就到", "下午三點開會", "1.2.3"]
+)
+def test_points_that_are_not_decimals(text: str) -> None:
+    assert [item for item in find_figures(text) if item["label"] == "CARDINAL"] == []
