@@ -90,3 +90,51 @@ def test_decimals_and_signs_in_characters(text: str, expected: list[tuple[str, A
 )
 def test_points_that_are_not_decimals(text: str) -> None:
     assert [item for item in find_figures(text) if item["label"] == "CARDINAL"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("買了三打雞蛋", [("三打", "CARDINAL", 36, None)]),
+        ("人稱半百", [("半百", "CARDINAL", 50, None)]),
+        ("損失約十餘萬", [("約十餘萬", "CARDINAL", 100_000, None)]),
+        ("售價千三", [("千三", "CARDINAL", 1300, None)]),
+        ("送她兩雙鞋", [("兩雙", "QUANTITY", 2, "雙")]),
+        ("買了一對耳環", [("一對", "QUANTITY", 1, "對")]),
+        ("養了五頭牛", [("五頭", "QUANTITY", 5, "頭")]),
+        ("損失十萬", [("十萬", "CARDINAL", 100_000, None)]),
+    ],
+)
+def test_counted_quantities(text: str, expected: list[tuple[Any, ...]]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一打開門就看到",
+        "登陸部隊已上岸",
+        "推動淨零升級",
+        "情況十萬火急",
+        "他一直說",
+        "意見一致",
+        "萬一失敗",
+        "十分重要",
+        "百貨公司",
+        "陸續到場",
+        "一個人",
+    ],
+)
+def test_words_that_only_look_numeric(text: str) -> None:
+    assert found(text) == []
+
+
+def test_times_not_degrees() -> None:
+    [visits] = zhextract.extract("總統七度訪美")["figures"]
+    assert (visits["text"], visits["unit"], visits["counted"]) == ("七度", "次", "訪美")
+    [heat] = zhextract.extract("氣溫飆到35度")["figures"]
+    assert (heat["text"], heat["unit"], heat["counted"]) == ("35度", "度", None)
+
+
+def test_powers() -> None:
+    assert values("結果是2^10") == [("2^10", 1024)]

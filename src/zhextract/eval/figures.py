@@ -281,9 +281,8 @@ def _our_values(model: str, case: dict[str, Any], gold: Counter[tuple[str, str]]
         if model != "Number":
             ends = [figure["value"]]
         for end in ends:
-            value = _figure_value(figure | {"value": end}, "Percent")
-            if figure["label"] != "PERCENT":
-                value = _figure_value(figure | {"value": end}, model)
+            kind = "Percent" if figure["label"] == "PERCENT" else model
+            value = _figure_value(figure | {"value": end}, kind) if end is not None else "None"
             code = figure["unit"] if model == "Currency" and value not in uncoded else ""
             found[(value, code)] += 1
     return found

@@ -16,7 +16,13 @@ from .patterns import tables
 Token = tuple[int, int, str]  # start, end, part of speech
 NOUN_TAGS = ("n", "vn", "eng", "j", "nz", "nt", "ns", "ng", "l")
 MODIFIER_TAGS = ("v", "vn", "b", "a")
-COMMON_NOUN_TAGS = ("n", "ng")  # 美國27架 does not count 美國, nor 合計 (vn) in 合計27架
+COMMON_NOUN_TAGS = ("n", "ng")
+NUMERAL_TAGS = (
+    "m",
+    "mq",
+    "q",
+    "t",
+)  # jieba: numerals, measure words, times  # 美國27架 does not count 美國, nor 合計 (vn) in 合計27架
 HEAD_NOUN_CHARS = 4
 NUMERAL_CHARS = numeral_chars()
 FRACTION_OF = "的"
@@ -34,12 +40,23 @@ class TokenIndex:
     tokens: Sequence[Token]
     starts: dict[int, int]
     ends: dict[int, int]
+    inner: dict[int, int]  # offsets strictly inside a word, to that word's index
 
     @classmethod
     def of(cls, tokens: Sequence[Token]) -> TokenIndex:
         starts = {start: index for index, (start, _, _) in enumerate(tokens)}
         ends = {end: index for index, (_, end, _) in enumerate(tokens)}
-        return cls(tokens, starts, ends)
+        inner = {
+            offset: index
+            for index, (start, end, pos) in enumerate(tokens)
+            if end - start > 1 and pos not in NUMERAL_TAGS
+            for offset in range(start + 1, end)
+        }
+        return cls(tokens, starts, ends, inner)
+
+    def crosses(self, offset: int) -> bool:
+        """Whether a word other than a numeral, measure or time word runs across `offset`."""
+        return offset in self.inner
 
 
 def counted_noun(

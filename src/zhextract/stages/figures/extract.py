@@ -41,6 +41,8 @@ BARE_UNITS = "百千萬万億亿兆"
 VAGUE_LEADS = "上幾几數数"
 LIANG = "兩两"
 LONE_NOT_COUNTS = ("一", "零", "〇")
+DOZEN = "打"
+TIMES_OR_DEGREES, TIMES = "度", "次"
 FRACTION_UNITS = {100: "%", 1000: "‰", 10000: "‱"}
 # 打對折 is 五折; 半成 is half of 一成; 半折 (half price) is 五折.
 SPECIAL_NUMERALS = {"對": Decimal(5), "对": Decimal(5), "半": Decimal("0.5")}
@@ -101,9 +103,10 @@ def find_figures(
         if read is None:
             continue
         match, groups, figure = read
-        if not _plausible(match, groups, figure, text):
+        if not _plausible(match, groups, figure, text) or _inside_word(figure, groups, words):
             continue
         figure["counted"] = counted_noun(figure, groups, text, words)
+        _times_not_degrees(figure, text, words)
         if groups["rank"] and figure["counted"] is None:
             continue  # 三大 only counts when a noun follows: 三大軟體公司
         if _pieces_are_money(figure, text):
@@ -114,6 +117,15 @@ def find_figures(
     if settings.currency_names:
         found = sorted(found + _currency_names(text, masked, found), key=lambda item: item["start"])
     return found
+
+
+def _times_not_degrees(figure: dict[str, Any], text: str, words: TokenIndex) -> None:
+    """七度訪美 is seven visits (度 before a verb counts times); 攝氏35度 is a temperature."""
+    if figure["unit"] != TIMES_OR_DEGREES or figure["end"] not in words.starts:
+        return
+    start, end, pos = words.tokens[words.starts[figure["end"]]]
+    if pos.startswith("v"):
+        figure.update(unit=TIMES, counted=text[start:end])
 
 
 def _merge_ranges(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
@@ -448,7 +460,7 @@ def _plausible(match: re.Match[str], groups: Groups, figure: dict[str, Any], tex
         return False
     if groups["pct_pre"] or is_fraction(numeral):
         return True
-    if numeral[0] in BARE_UNITS and not groups["approx_pre"]:
+    if numeral[0] in BARE_UNITS and not groups["approx_pre"] and not _abbreviated(numeral):
         return False  # 千萬 is "by all means"; 近百, 逾千 are fine
     if figure["label"] != "CARDINAL" or groups["unit"]:
         return _plausible_with_unit(groups)
@@ -465,6 +477,20 @@ def _plausible(match: re.Match[str], groups: Groups, figure: dict[str, Any], tex
     if before in ("(", "（") and after in (")", "）") and len(numeral) <= 2:
         return False
     return _plausible_bare(numeral)
+
+
+def _inside_word(figure: dict[str, Any], groups: Groups, words: TokenIndex) -> bool:
+    """登陸部隊, 淨零升級, 十萬火急: characters written as numerals inside a word the
+    segmenter knows (one that runs across the figure's edge) are no figure. Arabic
+    digits always count."""
+    if any(char.isdigit() and char.isascii() for char in groups["num"]):
+        return False
+    if words.crosses(figure["start"]):
+        return True
+    unit = groups["unit"] or ""
+    # 五頭牛: the segmenter joins a classifier to its noun (頭牛); the numeral stands apart.
+    unit_starts_word = bool(unit) and (figure["end"] - len(unit)) in words.starts
+    return words.crosses(figure["end"]) and not unit_starts_word
 
 
 def _model_number(text: str, start: int) -> bool:
@@ -511,6 +537,8 @@ def _plausible_with_unit(groups: Groups) -> bool:
         return True
     unit_word = tables().units.get(groups["unit"] or "")
     kinds = ("currency", "measure", "percent", "time")
+    if unit_word is not None and unit_word.counts_one:
+        return True  # 一雙, 一對
     return bool(groups["cur_pre"]) or (unit_word is not None and unit_word.kind in kinds)
 
 
@@ -520,12 +548,20 @@ def _plausible_bare(numeral: str) -> bool:
         return True
     if numeral in tables().not_numbers or len(numeral) < 2:
         return False
+    if numeral == "半百" or _abbreviated(numeral) or numeral.endswith(DOZEN):
+        return True
     digits = numeral_chars("digit")
     units = numeral_chars("small", "big", "tens")
     whole, point, fraction = _split_decimal(numeral)
     if point and whole and fraction and all(char in digits for char in whole + fraction):
         return True  # 零點五, 二點五
-    return any(char in digits for char in numeral) and any(char in units for char in numeral)
+    leads = digits + "十拾"  # 十萬, 十多萬: a leading 十 is 一十
+    return numeral[0] in leads and any(char in units for char in numeral)
+
+
+def _abbreviated(numeral: str) -> bool:
+    """千三 (1300), 百三 (130)."""
+    return len(numeral) == 2 and numeral[0] in "百千佰仟" and numeral[1] in numeral_chars("digit")
 
 
 def _split_decimal(numeral: str) -> tuple[str, str, str]:

@@ -20,6 +20,7 @@ class UnitWord:
     divisor: int = 1  # percents: value = number / divisor
     self_counting: bool = False  # classifiers such as 人, 國: no noun follows
     counted_before: bool = False  # 架次: the counted noun comes before (戰機27架次)
+    counts_one: bool = False  # 一雙, 一打: a lone 一 before it is a count
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ def tables() -> Tables:
             word,
             self_counting="self" in flags,
             counted_before="before" in flags,
+            counts_one="one" in flags,
         )
     for word, canonical, kind in _rows("units.tsv"):
         units[word] = UnitWord(word, kind, canonical)
@@ -133,9 +135,12 @@ def number_pattern() -> str:
         rf"(?:[0-9]|{DIGIT_GROUP}|(?!{prefixed})[{every}]|[{POINT}](?=[0-9{digits}])"
         rf"|[{INFIX_APPROX}](?=[{units}]))"
     )
-    exponent = r"(?:[eE][+-]?[0-9]+(?![A-Za-z])|[kK](?![A-Za-z]))"
+    exponent = r"(?:[eE][+-]?[0-9]+(?![A-Za-z])|[kK](?![A-Za-z])|\^[+-]?[0-9]+)"
     leading_point = r"(?<![0-9.])\.(?=[0-9])"  # .5, -.5
-    return rf"(?:[0-9{starts}]|{leading_point}){piece}*{exponent}?"
+    # 千三 (1300), 百三 (130): a unit and one digit, the spoken abbreviation.
+    abbreviated = rf"[百千佰仟](?=[{digits}](?![{every}{POINT}0-9]))"
+    dozens = "(?:打)?"  # 五十打 (600); 一打開 is a word, left out by the word check
+    return rf"(?:[0-9{starts}]|{leading_point}|{abbreviated}){piece}*{dozens}{exponent}?"
 
 
 def vague_pattern() -> str:
@@ -159,7 +164,7 @@ def figure_regex() -> re.Pattern[str]:
     fraction = rf"(?:{number}又|[0-9]+\x20(?={slash}))?(?:{number}分之{number}|{slash})"
     bare_units = r"[百千萬万億亿兆]+"  # only after an approximation word: 近百, 逾千
     # 打對折 (50%), 半成 (5%), 半折 (half price).
-    special = r"(?<=打)[對对](?=折)|半(?=[成折])"
+    special = r"(?<=打)[對对](?=折)|半(?=[成折])|半百"
     value = rf"(?:{fraction}|{number}|{vague_pattern()}|{bare_units}|{special})"
     pattern = rf"""
         (?P<per_pre>(?:每[{PER_FILLERS}]?(?:{per_words}))+)?
