@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import zhextract
-from zhextract.stages.figures.extract import find_figures
+from zhextract.stages.figures.extract import FigureSettings, find_figures
 
 D = Decimal
 
@@ -18,7 +18,13 @@ def found(text: str, doc_date: str | None = None) -> list[tuple[Any, ...]]:
     record = zhextract.extract(text, doc_date)
     for item in record["figures"]:
         assert record["text"][item["start"] : item["end"]] == item["text"]
-    return [(f["text"], f["label"], f["value"], f["unit"]) for f in record["figures"]]
+    return [(f["text"], f["label"], _exact(f["value"]), f["unit"]) for f in record["figures"]]
+
+
+def _exact(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_exact(item) for item in value]
+    return None if value is None else D(str(value))
 
 
 def values(text: str) -> list[tuple[str, Any]]:
@@ -138,3 +144,51 @@ def test_times_not_degrees() -> None:
 
 def test_powers() -> None:
     assert values("結果是2^10") == [("2^10", 1024)]
+
+
+def test_bare_yuan_follows_the_script() -> None:
+    assert found("这个杯子卖五元，价格很低。") == [("五元", "MONEY", 5, "CNY")]
+    assert found("這個杯子賣五元，價格很低。") == [("五元", "MONEY", 5, "TWD")]
+
+
+def test_yuan_currency_setting_overrides_the_script() -> None:
+    settings = FigureSettings(yuan_currency="HKD")
+    [figure] = find_figures("这个杯子卖五元", settings=settings)
+    assert figure["unit"] == "HKD"
+
+
+def test_net_buying_is_not_an_approximation() -> None:
+    assert found("外資買超新臺幣30億元，投信賣超5億元，超過8億元") == [
+        ("新臺幣30億元", "MONEY", 3_000_000_000, "TWD"),
+        ("5億元", "MONEY", 500_000_000, "TWD"),
+        ("超過8億元", "MONEY", 800_000_000, "TWD"),
+    ]
+
+
+def test_jiao_and_mao_after_an_amount() -> None:
+    assert found("匯率升值3.5角") == [("3.5角", "MONEY", D("0.35"), "TWD")]
+    assert found("這裡有三角形") == []
+
+
+def test_index_points_and_their_ranges() -> None:
+    assert found("指數收在17,892.5點，區間為17,000點至18,200點。") == [
+        ("17,892.5點", "QUANTITY", D("17892.5"), "點"),
+        ("17,000點至18,200點", "QUANTITY", [17000, 18200], "點"),
+    ]
+    assert found("一點也不奇怪") == []
+
+
+def test_power_and_energy_units() -> None:
+    assert found("新增2.6 GW，另有120MW，年發電30億度電") == [
+        ("2.6 GW", "QUANTITY", D("2.6"), "GW"),
+        ("120MW", "QUANTITY", 120, "兆瓦"),
+        ("30億度電", "QUANTITY", 3_000_000_000, "千瓦時"),
+    ]
+
+
+def test_english_scale_words() -> None:
+    assert found("投資US$40 billion與NT$3 trillion") == [
+        ("US$40 billion", "MONEY", 40_000_000_000, "USD"),
+        ("NT$3 trillion", "MONEY", 3_000_000_000_000, "TWD"),
+    ]
+    assert found("共2 millionaires") == [("2", "CARDINAL", 2, None)]

@@ -42,12 +42,13 @@ __all__ = ["arbitrate", "find_dates", "find_figures", "make_figures_stage"]
 
 @register_stage("figures", requires=("text",), provides=("figures", "dates"))
 def make_figures_stage(
-    yuan_currency: str = "TWD",
+    yuan_currency: str = "auto",
     dollar_currency: str = "USD",
     keep_bare_cardinals: bool = True,
     currency_names: bool = True,
 ) -> Stage:
-    """Settings: the currency of a bare 元 and of a bare $, whether plain unitless
+    """Settings: the currency of a bare 元 ("auto": CNY in Simplified text, TWD in
+    Traditional) and of a bare $, whether plain unitless
     numbers are kept as CARDINAL figures, and whether a currency named with no amount
     (人民幣兌美元) is reported as MONEY with value None."""
     settings = FigureSettings(yuan_currency, dollar_currency, keep_bare_cardinals, currency_names)

@@ -30,7 +30,7 @@ FRACTION_OF = "的"
 
 def is_fraction(numeral: str) -> bool:
     """五分之一, 1/3, 3又1/2."""
-    return "分之" in numeral or "/" in numeral
+    return "分之" in numeral or "/" in numeral or "／" in numeral
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from .patterns import (
     UnitWord,
     currency_name_regex,
     figure_regex,
+    is_simplified,
     tables,
 )
 
@@ -52,11 +53,16 @@ MAX_NUMERAL_CHARS = 64
 DECIMAL_POINTS = "點点‧·."
 
 
+AUTO = "auto"
+
+
 @dataclass
 class FigureSettings:
     """Choices the pipeline config may set."""
 
-    yuan_currency: str = "TWD"  # bare 元: TWD for Taiwanese text, CNY for mainland text
+    # bare 元: "auto" reads the script (CNY in Simplified text, TWD in Traditional); a
+    # currency code forces it.
+    yuan_currency: str = AUTO
     dollar_currency: str = "USD"  # bare $
     keep_bare_cardinals: bool = True  # plain numbers with no unit (CARDINAL)
     currency_names: bool = True  # a currency named with no amount (人民幣) as MONEY, value None
@@ -90,6 +96,9 @@ def find_figures(
     digits it is the ordinary Chinese comma ($20，300美元 lists two prices).
     """
     settings = settings or FigureSettings()
+    if settings.yuan_currency == AUTO:
+        yuan = "CNY" if is_simplified(text) else "TWD"
+        settings = FigureSettings(**(vars(settings) | {"yuan_currency": yuan}))
     taken = list(blocked) if blocked is not None else [False] * len(text)
     for pattern in (PHONE, URL):
         for masked_match in pattern.finditer(text):
@@ -228,7 +237,7 @@ def _split_unit_from_numeral(groups: Groups) -> Groups:
         return groups
     if unit and numeral[-1] + unit in units:
         return groups | {"num": numeral[:-1], "unit": numeral[-1] + unit}
-    if not unit and numeral[-1] in LIANG:
+    if not unit and numeral[-1] in LIANG and numeral[-2] not in LIANG:  # 兩兩: in pairs
         return groups | {"num": numeral[:-1], "unit": numeral[-1]}
     return groups
 
@@ -270,9 +279,10 @@ def _value(groups: Groups) -> Value:
     low, high = _numeral_value(groups["num"])
     if second:
         return [sign * low, _numeral_value(second)[1]]
+    scale = Decimal(10) ** tables().scale_words[groups["scale"].strip()] if groups["scale"] else 1
     if low != high:
-        return [sign * low, sign * high]
-    return sign * (low + _tail_value(groups) + _small_change(groups))
+        return [sign * low * scale, sign * high * scale]
+    return sign * (low * scale + _tail_value(groups) + _small_change(groups))
 
 
 def _listed_range(first: str, second: str) -> list[Decimal]:
@@ -364,7 +374,7 @@ def _label_unit_value(
             return None, None, value
         return "PERCENT", unit_word.unit, _scale(value, percent_divisor)
     if unit_word.kind == "currency":
-        return "MONEY", _currency_code(unit_word.unit, settings), value
+        return "MONEY", _currency_code(unit_word.unit, settings), _scale(value, unit_word.divisor)
     if unit_word.kind == "time":
         return "DATE", unit_word.unit, value
     if unit_word.kind in ("measure", "classifier"):

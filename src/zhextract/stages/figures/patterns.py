@@ -34,6 +34,7 @@ class Tables:
     approx_not_after: dict[str, str]  # 約 is not an approximation in 條約
     currency_names: dict[str, str]  # surface -> ISO code, for names that stand alone: 人民幣
     money_verbs: frozenset[str]  # 花了三塊: a bare 塊 after these is money, not a piece
+    scale_words: dict[str, int]  # US$5 billion: English scale word -> power of ten
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -63,7 +64,8 @@ def tables() -> Tables:
     currency_names: dict[str, str] = {}
     for word, code, position, *flags in _rows("currencies.tsv"):
         if position in ("after", "both"):
-            units[word] = UnitWord(word, "currency", code)
+            divisor = 10 if "tenth" in flags else 1  # 1.2角 is 0.12 yuan
+            units[word] = UnitWord(word, "currency", code, divisor=divisor)
         if position in ("before", "both"):
             currency_before[word] = code
         if "name" in flags:
@@ -77,6 +79,7 @@ def tables() -> Tables:
     not_numbers = frozenset(row[0] for row in _rows("not_numbers.txt"))
     not_ordinals = tuple(row[0] for row in _rows("not_ordinals.txt"))
     money_verbs = frozenset(row[0] for row in _rows("money_verbs.txt"))
+    scale_words = {word: int(power) for word, power in _rows("scale_words.tsv")}
     return Tables(
         units,
         currency_before,
@@ -87,7 +90,21 @@ def tables() -> Tables:
         not_after,
         currency_names,
         money_verbs,
+        scale_words,
     )
+
+
+@cache
+def script_chars() -> dict[str, re.Pattern[str]]:
+    """Characters only Simplified (or only Traditional) text uses: data/script_chars.tsv."""
+    return {script: re.compile(f"[{chars}]") for script, chars in _rows("script_chars.tsv")}
+
+
+def is_simplified(text: str) -> bool:
+    """Whether `text` is written in Simplified characters (more of them than Traditional)."""
+    patterns = script_chars()
+    simplified = len(patterns["simplified"].findall(text))
+    return simplified > len(patterns["traditional"].findall(text))
 
 
 def alternation(words: object) -> str:
@@ -128,17 +145,18 @@ def number_pattern() -> str:
     digits = numeral_chars("digit").replace("幺", "")
     starts = digits + numeral_chars("tens") + "十拾"
     units = numeral_chars("small", "big").replace("打", "")
-    every = digits + numeral_chars("tens") + units
+    every = numeral_chars("tens") + units  # digits: not right after an Arabic digit (3五)
     # 323千卡 is 323 kilocalories, not 323000 卡: a unit word may start with 千 or 兆.
     prefixed = alternation(word for word in tables().units if word[0] in units and len(word) > 1)
     piece = (
-        rf"(?:[0-9]|{DIGIT_GROUP}|(?!{prefixed})[{every}]|[{POINT}](?=[0-9{digits}])"
+        rf"(?:[0-9]|{DIGIT_GROUP}|(?<![0-9])[{digits}]|(?!{prefixed})[{every}]"
+        rf"|[{POINT}](?=[0-9{digits}])"
         rf"|[{INFIX_APPROX}](?=[{units}]))"
     )
     exponent = r"(?:[eE][+-]?[0-9]+(?![A-Za-z])|[kK](?![A-Za-z])|\^[+-]?[0-9]+)"
     leading_point = r"(?<![0-9.])\.(?=[0-9])"  # .5, -.5
     # 千三 (1300), 百三 (130): a unit and one digit, the spoken abbreviation.
-    abbreviated = rf"[百千佰仟](?=[{digits}](?![{every}{POINT}0-9]))"
+    abbreviated = rf"[百千佰仟](?=[{digits}](?![{digits}{every}{POINT}0-9]))"
     dozens = "(?:打)?"  # 五十打 (600); 一打開 is a word, left out by the word check
     return rf"(?:[0-9{starts}]|{leading_point}|{abbreviated}){piece}*{dozens}{exponent}?"
 
@@ -160,8 +178,9 @@ def figure_regex() -> re.Pattern[str]:
     latin_units = alternation(word for word in table.units if word.isascii() and word.isalpha())
     cn_digits = numeral_chars("digit").replace("〇", "").replace("零", "").replace("○", "")
     # 五分之一, 3又1/2, 1 3/5: a whole part before 又 (or a space before a slash fraction).
-    slash = r"[0-9]+/[0-9]+(?![0-9/])"
-    fraction = rf"(?:{number}又|[0-9]+\x20(?={slash}))?(?:{number}分之{number}|{slash})"
+    slash = r"[0-9]+[/／][0-9]+(?![0-9/／])"
+    signed = r"(?:[負负\-−])?"  # 負3分之負157
+    fraction = rf"(?:{number}又|[0-9]+\x20(?={slash}))?(?:{number}分之{signed}{number}|{slash})"
     bare_units = r"[百千萬万億亿兆]+"  # only after an approximation word: 近百, 逾千
     # 打對折 (50%), 半成 (5%), 半折 (half price).
     special = r"(?<=打)[對对](?=折)|半(?=[成折])|半百"
@@ -172,8 +191,9 @@ def figure_regex() -> re.Pattern[str]:
         (?P<ordinal>第)?
         (?:(?P<cur_pre>{currency_before})(?:\x20(?=[0-9]))?)?
         (?P<pct_pre>[百千萬万億亿佰仟]+分之)?
-        (?P<sign>零下|[負负\-−])?
+        (?P<sign>零下|(?<![負负\-−－])[負负\-−])?
         (?P<num>{value})
+        (?P<scale>\x20?(?:{alternation(table.scale_words)})(?![A-Za-z]))?
         (?:
             (?P<range_sep>{alternation(RANGE_SEPARATORS)}|(?<=[{cn_digits}])、(?=[{cn_digits}]))
             (?P<cur_pre2>{currency_before})?(?P<num2>{value})
