@@ -64,8 +64,8 @@ def tables() -> Tables:
     currency_names: dict[str, str] = {}
     for word, code, position, *flags in _rows("currencies.tsv"):
         if position in ("after", "both"):
-            divisor = 10 if "tenth" in flags else 1  # 1.2角 is 0.12 yuan
-            units[word] = UnitWord(word, "currency", code, divisor=divisor)
+            subunit = 10 if "tenth" in flags else 1  # 1.2角 is 0.12 yuan
+            units[word] = UnitWord(word, "currency", code, divisor=subunit)
         if position in ("before", "both"):
             currency_before[word] = code
         if "name" in flags:
