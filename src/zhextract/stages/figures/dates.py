@@ -105,7 +105,7 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
     pattern = rf"""
         {lookahead}
         (?:
-          (?P<numeric>(?<![0-9.])(?P<ny>[0-9]{{4}}|[0-9]{{2,3}}(?=/))(?P<sep>[/.-])(?P<nm>[0-9]{{1,2}})
+          (?P<numeric>(?<![0-9.])(?P<ny>[0-9]{{4}}|[0-9]{{2,3}}(?=/)|1[0-9]{{2}}(?=[.-]))(?P<sep>[/.-])(?P<nm>[0-9]{{1,2}})
               (?:(?P=sep)(?P<nd>[0-9]{{1,2}}))?(?![0-9/-]))
         | (?P<reld>[今本昨明])[(（](?P<rday>[0-9]{{1,2}})[)）]日
         | (?P<wshift>{_alternation(list(date_offsets("week")))})?[個个]?(?:週|周|星期|禮拜|礼拜)(?P<wday>[一二三四五六日天])
@@ -174,10 +174,14 @@ def find_dates(
         current_year=int(stated.group(2)) - STATED_YEAR_OFFSET[stated.group(1)] if stated else None,
     )
     found = []
+    comparisons = tuple(date_words("comparison"))
     for match in date_regex().finditer(text):
         if not match.group() or _overlaps(blocked, match.start(), match.end()):
             continue
+        anchor = context.year, context.month
         item = _resolve(match, context)
+        if text.startswith(comparisons, match.end()):
+            context.year, context.month = anchor  # 去年同期 is a comparison, not an anchor
         if item is None:
             continue
         found.append({"text": match.group(), "start": match.start(), "end": match.end(), **item})
