@@ -51,3 +51,72 @@ def test_a_stated_year_still_anchors() -> None:
         ("去年11月", "2024-11"),
         ("12月", "2024-12"),
     ]
+
+
+def periods(text: str, doc_date: str | None = "2025-03-12") -> list[tuple[object, ...]]:
+    record = zhextract.extract(text, doc_date)
+    return [(d["text"], d["value"], d.get("range"), d.get("basis")) for d in record["dates"]]
+
+
+def test_weeks() -> None:
+    assert periods("上週開會，本週再議，下星期定案") == [
+        ("上週", "2025-W10", ["2025-03-03", "2025-03-09"], "doc_date"),
+        ("本週", "2025-W11", ["2025-03-10", "2025-03-16"], "doc_date"),
+        ("下星期", "2025-W12", ["2025-03-17", "2025-03-23"], "doc_date"),
+    ]
+    assert periods("一週內完成，週末休息") == []
+
+
+def test_ten_day_periods_and_month_ends() -> None:
+    assert periods("預計6月下旬完工，本月底前") == [
+        ("6月下旬", "2025-06", ["2025-06-21", "2025-06-30"], "doc_date"),
+        ("本月底", "2025-03", ["2025-03-21", "2025-03-31"], "doc_date"),
+    ]
+    assert periods("2024年2月中旬") == [
+        ("2024年2月中旬", "2024-02", ["2024-02-11", "2024-02-20"], None)
+    ]
+    assert periods("年底前完成", None) == [("年底", None, None, None)]
+
+
+def test_quarters_and_halves_are_dates() -> None:
+    assert periods("2024年第4季營收，今年上半年") == [
+        ("2024年第4季", "2024-Q4", ["2024-10-01", "2024-12-31"], None),
+        ("今年上半年", "2025-H1", ["2025-01-01", "2025-06-30"], "doc_date"),
+    ]
+    assert periods("第二季度毛利率") == [
+        ("第二季度", "2025-Q2", ["2025-04-01", "2025-06-30"], "doc_date")
+    ]
+    record = zhextract.extract("2023年第一季，第三季", None)
+    assert [(d["value"], d.get("basis")) for d in record["dates"]] == [
+        ("2023-Q1", None),
+        ("2023-Q3", "text"),
+    ]
+    assert record["figures"] == []
+    assert periods("第五季開播", None) == []
+
+
+def test_a_bare_day_by_the_news_convention() -> None:
+    assert periods("川普20日宣布", "2025-03-12") == [("20日", "2025-02-20", None, "doc_date")]
+    assert periods("川普5日宣布", "2025-03-12") == [("5日", "2025-03-05", None, "doc_date")]
+    assert periods("將於20日宣布", "2025-03-12") == [("20日", "2025-03-20", None, "doc_date")]
+    assert periods("預計5日抵達", "2025-03-12") == [("5日", "2025-04-05", None, "doc_date")]
+
+
+def test_basis_of_each_date() -> None:
+    text = "發布日期：2025-03-12\n昨天開會，3月5日也開過，2024年5月1日，6日再議。"
+    assert [(d["text"], d.get("basis")) for d in zhextract.extract(text)["dates"]] == [
+        ("2025-03-12", None),
+        ("昨天", "stated"),
+        ("3月5日", "text"),  # its year from the date before it
+        ("2024年5月1日", None),
+        ("6日", "text"),
+    ]
+
+
+def test_with_no_reference_the_latest_full_date_stated_is_used() -> None:
+    text = "2024年10月3日報導：明天開會。"
+    assert periods(text, None) == [
+        ("2024年10月3日", "2024-10-03", None, None),
+        ("明天", "2024-10-04", None, "text"),
+    ]
+    assert periods("明天開會。", None) == [("明天", None, None, None)]
