@@ -54,9 +54,10 @@ class TokenIndex:
         }
         return cls(tokens, starts, ends, inner)
 
-    def crosses(self, offset: int) -> bool:
-        """Whether a word other than a numeral, measure or time word runs across `offset`."""
-        return offset in self.inner
+    def word_across(self, offset: int) -> Token | None:
+        """The word (not a numeral, measure or time word) running across `offset`, if any."""
+        index = self.inner.get(offset)
+        return None if index is None else self.tokens[index]
 
 
 def counted_noun(

@@ -112,7 +112,9 @@ def find_figures(
         if read is None:
             continue
         match, groups, figure = read
-        if not _plausible(match, groups, figure, text) or _inside_word(figure, groups, words):
+        if not _plausible(match, groups, figure, text) or _inside_word(
+            match, figure, groups, words
+        ):
             continue
         figure["counted"] = counted_noun(figure, groups, text, words)
         _times_not_degrees(figure, text, words)
@@ -489,18 +491,22 @@ def _plausible(match: re.Match[str], groups: Groups, figure: dict[str, Any], tex
     return _plausible_bare(numeral)
 
 
-def _inside_word(figure: dict[str, Any], groups: Groups, words: TokenIndex) -> bool:
+def _inside_word(
+    match: re.Match[str], figure: dict[str, Any], groups: Groups, words: TokenIndex
+) -> bool:
     """登陸部隊, 淨零升級, 十萬火急: characters written as numerals inside a word the
-    segmenter knows (one that runs across the figure's edge) are no figure. Arabic
-    digits always count."""
+    segmenter knows (one that runs across the numeral's start or the figure's end) are no
+    figure. Arabic digits always count; a word joining an approximation to what precedes
+    it (增約 in 年增約一成三) does not matter."""
     if any(char.isdigit() and char.isascii() for char in groups["num"]):
         return False
-    if words.crosses(figure["start"]):
-        return True
+    word = words.word_across(match.start("sign") if groups["sign"] else match.start("num"))
+    if word is not None and word[0] < figure["start"]:
+        return True  # 近三成 is one word, all of it inside the figure: fine
     unit = groups["unit"] or ""
     # 五頭牛: the segmenter joins a classifier to its noun (頭牛); the numeral stands apart.
     unit_starts_word = bool(unit) and (figure["end"] - len(unit)) in words.starts
-    return words.crosses(figure["end"]) and not unit_starts_word
+    return words.word_across(figure["end"]) is not None and not unit_starts_word
 
 
 def _model_number(text: str, start: int) -> bool:
