@@ -6,6 +6,7 @@ when no noun follows a count, the common nouns written just before it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,24 +41,22 @@ class TokenIndex:
     tokens: Sequence[Token]
     starts: dict[int, int]
     ends: dict[int, int]
-    inner: dict[int, int]  # offsets strictly inside a word, to that word's index
+    first_offsets: list[int]  # each token's start, in order (tokens are in text order)
 
     @classmethod
     def of(cls, tokens: Sequence[Token]) -> TokenIndex:
         starts = {start: index for index, (start, _, _) in enumerate(tokens)}
         ends = {end: index for index, (_, end, _) in enumerate(tokens)}
-        inner = {
-            offset: index
-            for index, (start, end, pos) in enumerate(tokens)
-            if end - start > 1 and pos not in NUMERAL_TAGS
-            for offset in range(start + 1, end)
-        }
-        return cls(tokens, starts, ends, inner)
+        return cls(tokens, starts, ends, [start for start, _, _ in tokens])
 
     def word_across(self, offset: int) -> Token | None:
         """The word (not a numeral, measure or time word) running across `offset`, if any."""
-        index = self.inner.get(offset)
-        return None if index is None else self.tokens[index]
+        index = bisect_right(self.first_offsets, offset) - 1
+        if index < 0:
+            return None
+        token = self.tokens[index]
+        inside = token[0] < offset < token[1]
+        return token if inside and token[2] not in NUMERAL_TAGS else None
 
 
 def counted_noun(

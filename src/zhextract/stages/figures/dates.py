@@ -31,7 +31,7 @@ WEEKDAYS = "一二三四五六日"
 CN_DIGIT = "〇零○一二三四五六七八九"
 CN_SMALL = CN_DIGIT + "十兩两廿卅"
 DATE_START_CHARS = (
-    "今本昨明去民個个週周星禮礼公西紀纪第上下年月"  # 今(5)日, 民國, 週三, 公元前, 第3季, 年底
+    "今本昨明去民個个週周星禮礼公西紀纪"  # 今(5)日, 民國, 個星期, 週三, 禮拜天, 公元前
 )
 YEAR_PART_SUFFIX = {"底": "12", "末": "12", "初": "01"}
 # 八月十五 ends a date without 日 when nothing follows the Chinese day.
@@ -104,7 +104,9 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
     day = rf"(?:3[01]|[12][0-9]|0?[1-9]|[二三]?十[{CN_DIGIT[3:]}]?|廿[{CN_DIGIT[3:]}]?|三十一|[{CN_DIGIT[3:]}])"
     time = _time_pattern()
     part = _alternation(list(date_words("month_part")))  # 上旬, 月底
-    lookahead = f"(?=[{re.escape(first_chars())}])" if prefilter else ""
+    # 第3季 and 年底 start with common characters: only those pairs pass the filter.
+    starts = f"[{re.escape(first_chars())}]|第[1-4一二三四]季|[年月][底初末]"
+    lookahead = f"(?={starts})" if prefilter else ""
     pattern = rf"""
         {lookahead}
         (?:
