@@ -120,3 +120,27 @@ def test_with_no_reference_the_latest_full_date_stated_is_used() -> None:
         ("明天", "2024-10-04", None, "text"),
     ]
     assert periods("明天開會。", None) == [("明天", None, None, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("展期至11/3止", [("11/3", "2025-11-03")]),
+        ("於4/8起實施", [("4/8起", "2025-04-08")]),
+        ("9/6(六)舉行", [("9/6", "2025-09-06")]),
+        ("8/1開幕", [("8/1", "2025-08-01")]),
+    ],
+)
+def test_month_and_day_with_a_slash(text: str, expected: list[tuple[str, str]]) -> None:
+    assert dates(text) == expected
+
+
+@pytest.mark.parametrize("text", ["約占3/8", "增加1/4的人力", "全年無休24/7", "第2/3段"])
+def test_slash_pairs_that_are_fractions(text: str) -> None:
+    assert dates(text) == []
+
+
+def test_february_29_without_a_year_takes_the_latest_leap_year() -> None:
+    assert dates("2月29日生日", "2027-06-01") == [("2月29日", "2024-02-29")]
+    assert dates("2月29日生日", "2028-06-01") == [("2月29日", "2028-02-29")]
+    assert dates("2027年2月29日", "2027-06-01") == [("2027年2月29日", None)]

@@ -110,8 +110,9 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
     pattern = rf"""
         {lookahead}
         (?:
-          (?P<numeric>(?<![0-9.])(?P<ny>[0-9]{{4}}|[0-9]{{2,3}}(?=/)|1[0-9]{{2}}(?=[.-]))(?P<sep>[/.-])(?P<nm>[0-9]{{1,2}})
+          (?P<numeric>(?<![0-9.])(?P<ny>[0-9]{{4}}|[0-9]{{2,3}}(?=/[0-9]{{1,2}}/[0-9])|1[0-9]{{2}}(?=[.-]))(?P<sep>[/.-])(?P<nm>[0-9]{{1,2}})
               (?:(?P=sep)(?P<nd>[0-9]{{1,2}}))?(?![0-9/-]))
+        | (?P<slash>(?<![0-9./／])(?P<sm>1[0-2]|0?[1-9])/(?P<sd>3[01]|[12][0-9]|0?[1-9])(?![0-9./／]))
         | (?P<reld>[今本昨明])[(（](?P<rday>[0-9]{{1,2}})[)）]日
         | (?P<wshift>{_alternation(list(date_offsets("week")))})?[個个]?(?:週|周|星期|禮拜|礼拜)(?P<wday>[一二三四五六日天])
         | (?P<wrel>{_alternation(list(date_offsets("week")))})[個个]?(?:週|周|星期|禮拜|礼拜)(?![一二三四五六日天末])
@@ -170,6 +171,7 @@ class _Context:
     current_year: int | None = None  # what 今年 is, where the text says so: 今(2025)年
     used: str | None = None  # the basis the date being resolved drew on
     forward: bool = False  # the text around a bare day points forward (將於10日)
+    date_like: bool = False  # the text around 3/5 says it is a date (於3/5起)
 
     @property
     def reference(self) -> dt.date | None:
@@ -221,6 +223,8 @@ def find_dates(
         anchor = context.year, context.month
         context.used = None
         context.forward = _points_forward(text, match.start(), match.end(), forward_words)
+        if match.group("slash"):
+            context.date_like = _date_like(text, match.start(), match.end())
         item = _resolve(match, context)
         if text.startswith(comparisons, match.end()):
             context.year, context.month = anchor  # 去年同期 is a comparison, not an anchor
@@ -238,6 +242,14 @@ def _points_forward(text: str, start: int, end: int, words: tuple[str, ...]) -> 
     before = text[max(0, start - FORWARD_REACH) : start]
     after = text[end : end + FORWARD_REACH]
     return any(word in before or word in after for word in words)
+
+
+def _date_like(text: str, start: int, end: int) -> bool:
+    """於3/5起, 3/5(三): words around a month/day pair that make it a date."""
+    before, after = text[max(0, start - 2) : start], text[end : end + 3]
+    return before.endswith(tuple(date_words("slash_before"))) or after.startswith(
+        tuple(date_words("slash_after"))
+    )
 
 
 def _take_as_reference(item: dict[str, Any], context: _Context) -> None:
@@ -281,6 +293,8 @@ def _resolve_date(groups: dict[str, Any], context: _Context) -> dict[str, Any] |
         return _resolve_era(groups, context)
     if groups["numeric"]:
         return _resolve_numeric(groups, context)
+    if groups["slash"]:
+        return _resolve_slash(groups, context)
     if groups["reld"]:
         return _resolve_relative_day(groups, context)
     if groups["wday"]:
@@ -319,6 +333,9 @@ def _resolve_date(groups: dict[str, Any], context: _Context) -> dict[str, Any] |
     day = _small_number(groups["d"]) if groups["d"] else None
     if year is None:
         return {"value": None, "reason": reason}
+    if not has_year and (month, day) == (2, 29):
+        while year > MIN_YEAR and not calendar.isleap(year):
+            year -= 1  # 2月29日 with no year: the latest leap year
     item = _date_value(year, month, day, context)
     if groups["mpart"] and item.get("value"):
         return _month_part(item["value"], groups["mpart"])
@@ -448,6 +465,19 @@ def _resolve_week(word: str, context: _Context) -> dict[str, Any]:
     iso_year, iso_week, _ = monday.isocalendar()
     value = f"{iso_year:04d}-W{iso_week:02d}"
     return {"value": value, "range": [monday.isoformat(), sunday.isoformat()]}
+
+
+def _resolve_slash(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
+    """12/1 is a month and day where it cannot be a fraction (the month is the larger
+    number: 12/1, 7/2) or where the text around it says it is a date (於3/5起); 2/5 with
+    nothing around it is a fraction, read by the figures."""
+    month, day = int(groups["sm"]), int(groups["sd"])
+    if month <= day and not context.date_like:
+        return None
+    year, reason = _year(groups, context)
+    if year is None:
+        return {"value": None, "reason": reason}
+    return _with_time(_date_value(year, month, day, context), groups, context)
 
 
 def _resolve_numeric(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
