@@ -144,3 +144,8 @@ def test_february_29_without_a_year_takes_the_latest_leap_year() -> None:
     assert dates("2月29日生日", "2027-06-01") == [("2月29日", "2024-02-29")]
     assert dates("2月29日生日", "2028-06-01") == [("2月29日", "2028-02-29")]
     assert dates("2027年2月29日", "2027-06-01") == [("2027年2月29日", None)]
+
+
+@pytest.mark.parametrize("text", ["-5/4", "2 5/4杯", "1又7/2"])
+def test_signed_and_mixed_fractions_are_not_dates(text: str) -> None:
+    assert dates(text) == []
