@@ -192,3 +192,30 @@ def test_english_scale_words() -> None:
         ("NT$3 trillion", "MONEY", 3_000_000_000_000, "TWD"),
     ]
     assert found("共2 millionaires") == [("2", "CARDINAL", 2, None)]
+
+
+def test_a_little_over_or_under_a_share() -> None:
+    assert [(f["text"], f["approx"]) for f in zhextract.extract("約占四分之三強。")["figures"]] == [
+        ("四分之三強", "over")
+    ]
+    assert [(f["text"], f["approx"]) for f in zhextract.extract("市占兩成弱，")["figures"]] == [
+        ("兩成弱", "under")
+    ]
+    assert [(f["text"], f["approx"]) for f in zhextract.extract("三成強勢回歸")["figures"]] == [
+        ("三成", None)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("收費500港元", "HKD"),
+        ("票價HK$80", "HKD"),
+        ("港幣3萬", "HKD"),
+        ("澳門元200", "MOP"),
+        ("售價120澳門幣", "MOP"),
+        ("匯入300澳元", "AUD"),
+    ],
+)
+def test_hong_kong_and_macau_dollars(text: str, unit: str) -> None:
+    assert [f["unit"] for f in zhextract.extract(text)["figures"]] == [unit]

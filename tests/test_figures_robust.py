@@ -156,3 +156,10 @@ def test_an_invalid_doc_date_is_refused(bad: str) -> None:
 
 def test_a_doc_date_with_a_valid_time_is_its_day() -> None:
     assert dates("明天開會。", "2025-02-07T10:30") == [("明天", "2025-02-08")]
+
+
+def test_the_whole_pipeline_on_long_runs() -> None:
+    assert zhextract.extract("1" * 1000)["figures"] == []
+    assert zhextract.extract("12." * 12)["figures"] == []
+    [pi] = zhextract.extract("圓周率3.1415926535897932384626")["figures"]
+    assert pi["text"] == "3.1415926535897932384626"

@@ -44,6 +44,7 @@ LIANG = "兩两"
 LONE_NOT_COUNTS = ("一", "零", "〇")
 DOZEN = "打"
 TIMES_OR_DEGREES, TIMES = "度", "次"
+SLIGHTLY = {"強": "over", "强": "over", "弱": "under"}
 FRACTION_UNITS = {100: "%", 1000: "‰", 10000: "‱"}
 # 打對折 is 五折; 半成 is half of 一成; 半折 (half price) is 五折.
 SPECIAL_NUMERALS = {"對": Decimal(5), "对": Decimal(5), "半": Decimal("0.5")}
@@ -118,6 +119,7 @@ def find_figures(
             continue
         figure["counted"] = counted_noun(figure, groups, text, words)
         _times_not_degrees(figure, text, words)
+        _a_little_more_or_less(figure, groups, text, words)
         if groups["rank"] and figure["counted"] is None:
             continue  # 三大 only counts when a noun follows: 三大軟體公司
         if _pieces_are_money(figure, text):
@@ -137,6 +139,25 @@ def _times_not_degrees(figure: dict[str, Any], text: str, words: TokenIndex) -> 
     start, end, pos = words.tokens[words.starts[figure["end"]]]
     if pos.startswith("v"):
         figure.update(unit=TIMES, counted=text[start:end])
+
+
+def _a_little_more_or_less(
+    figure: dict[str, Any], groups: Groups, text: str, words: TokenIndex
+) -> None:
+    """四分之三強 is a little over three quarters, 兩成弱 a little under: 強/弱 as a word of
+    its own after a fraction or a share (not 強勢, 弱化)."""
+    end = figure["end"]
+    word = text[end : end + 1]
+    if word not in SLIGHTLY or figure["approx"] is not None:
+        return
+    share = is_fraction(groups["num"]) or figure["label"] == "PERCENT"
+    if share and _word_ends_after(end, words):
+        figure.update(end=end + 1, approx=SLIGHTLY[word])
+
+
+def _word_ends_after(offset: int, words: TokenIndex) -> bool:
+    """Whether a word ends right after the character at `offset` (強 in 三強, not 強勢)."""
+    return offset + 1 in words.ends
 
 
 def _merge_ranges(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
@@ -506,7 +527,10 @@ def _inside_word(
     unit = groups["unit"] or ""
     # 五頭牛: the segmenter joins a classifier to its noun (頭牛); the numeral stands apart.
     unit_starts_word = bool(unit) and (figure["end"] - len(unit)) in words.starts
-    return words.word_across(figure["end"]) is not None and not unit_starts_word
+    after = match.string[figure["end"] : figure["end"] + 1]
+    slightly = after in SLIGHTLY and _word_ends_after(figure["end"], words)
+    across = words.word_across(figure["end"]) is not None
+    return across and not unit_starts_word and not slightly  # 四分之三強: 三強 is one word
 
 
 def _model_number(text: str, start: int) -> bool:
