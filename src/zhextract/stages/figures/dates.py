@@ -106,7 +106,8 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
     part = _alternation(list(date_words("month_part")))  # 上旬, 月底
     # 第3季 and 年底 start with common characters: only those pairs pass the filter.
     starts = f"[{re.escape(first_chars())}]|第[1-4一二三四]季|[年月][底初末]"
-    lookahead = f"(?={starts})" if prefilter else ""
+    # No date starts inside a run of Arabic digits: every digit-led branch has (?<![0-9]).
+    lookahead = f"(?:(?<![0-9])|(?![0-9]))(?={starts})" if prefilter else ""
     pattern = rf"""
         {lookahead}
         (?:

@@ -27,6 +27,7 @@ from .patterns import (
     currency_name_regex,
     figure_regex,
     is_simplified,
+    numeral_rest,
     tables,
 )
 
@@ -108,7 +109,13 @@ def find_figures(
     masked = _masked(text, taken, folded)
     words = TokenIndex.of(tokens)
     found: list[dict[str, Any]] = []
-    for whole_match in figure_regex().finditer(masked):
+    regex, position = figure_regex(), 0
+    while (whole_match := regex.search(masked, position)) is not None:
+        position = whole_match.end()
+        if len(whole_match.group("num")) > MAX_NUMERAL_CHARS:
+            rest = numeral_rest().match(masked, position)
+            position = rest.end() if rest else position
+            continue
         read = _read_or_shorten(whole_match, masked, settings)
         if read is None:
             continue

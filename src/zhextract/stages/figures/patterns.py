@@ -140,25 +140,46 @@ def _approx_before(table: Tables) -> str:
     return "|".join(guarded)
 
 
+# A numeral of more pieces than this is no figure (2,000 digits in a row); the bound keeps
+# the scan from building one huge match (extract.py skips the rest of such a run).
+MAX_PIECES = 64
+
+
 def number_pattern() -> str:
     """One numeral: Arabic, Chinese or mixed, with 點 decimals and an exponent."""
+    piece = numeral_piece()
     digits = numeral_chars("digit").replace("幺", "")
     starts = digits + numeral_chars("tens") + "十拾"
     units = numeral_chars("small", "big").replace("打", "")
-    every = numeral_chars("tens") + units  # digits: not right after an Arabic digit (3五)
-    # 323千卡 is 323 kilocalories, not 323000 卡: a unit word may start with 千 or 兆.
-    prefixed = alternation(word for word in tables().units if word[0] in units and len(word) > 1)
-    piece = (
-        rf"(?:[0-9]|{DIGIT_GROUP}|(?<![0-9])[{digits}]|(?!{prefixed})[{every}]"
-        rf"|[{POINT}](?=[0-9{digits}])"
-        rf"|[{INFIX_APPROX}](?=[{units}]))"
-    )
+    every = numeral_chars("tens") + units
     exponent = r"(?:[eE][+-]?[0-9]+(?![A-Za-z])|[kK](?![A-Za-z])|\^[+-]?[0-9]+)"
     leading_point = r"(?<![0-9.])\.(?=[0-9])"  # .5, -.5
     # 千三 (1300), 百三 (130): a unit and one digit, the spoken abbreviation.
     abbreviated = rf"[百千佰仟](?=[{digits}](?![{digits}{every}{POINT}0-9]))"
     dozens = "(?:打)?"  # 五十打 (600); 一打開 is a word, left out by the word check
-    return rf"(?:[0-9{starts}]|{leading_point}|{abbreviated}){piece}*{dozens}{exponent}?"
+    lead = rf"(?:[0-9{starts}]|{leading_point}|{abbreviated})"
+    return rf"{lead}{piece}{{0,{MAX_PIECES}}}{dozens}{exponent}?"
+
+
+@cache
+def numeral_piece() -> str:
+    """One piece of a numeral after its first character."""
+    digits = numeral_chars("digit").replace("幺", "")
+    units = numeral_chars("small", "big").replace("打", "")
+    every = numeral_chars("tens") + units  # digits: not right after an Arabic digit (3五)
+    # 323千卡 is 323 kilocalories, not 323000 卡: a unit word may start with 千 or 兆.
+    prefixed = alternation(word for word in tables().units if word[0] in units and len(word) > 1)
+    return (
+        rf"(?:[0-9]|{DIGIT_GROUP}|(?<![0-9])[{digits}]|(?!{prefixed})[{every}]"
+        rf"|[{POINT}](?=[0-9{digits}])"
+        rf"|[{INFIX_APPROX}](?=[{units}]))"
+    )
+
+
+@cache
+def numeral_rest() -> re.Pattern[str]:
+    """The rest of a numeral run, to skip past one too long to be a figure."""
+    return re.compile(rf"(?:{numeral_piece()})*")
 
 
 def vague_pattern() -> str:
