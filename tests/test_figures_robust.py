@@ -163,3 +163,21 @@ def test_the_whole_pipeline_on_long_runs() -> None:
     assert zhextract.extract("12." * 12)["figures"] == []
     [pi] = zhextract.extract("圓周率3.1415926535897932384626")["figures"]
     assert pi["text"] == "3.1415926535897932384626"
+
+
+def test_the_first_character_filter_never_changes_a_figure_match() -> None:
+    import re
+    from pathlib import Path
+
+    from zhextract.stages.figures.patterns import _first_chars, figure_regex, tables
+
+    filtered = figure_regex()
+    lookahead = "(?=[" + re.escape(_first_chars(tables())) + "])"
+    assert lookahead in filtered.pattern
+    unfiltered = re.compile(filtered.pattern.replace(lookahead, "", 1), re.VERBOSE)
+    root = Path(__file__).resolve().parents[1]
+    texts = [path.read_text(encoding="utf-8") for path in sorted(root.glob("corpus/*.txt"))]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(root.glob("tests/test_fig*.py"))]
+    for text in texts:
+        spans = [(m.span(), m.groupdict()) for m in filtered.finditer(text)]
+        assert spans == [(m.span(), m.groupdict()) for m in unfiltered.finditer(text)]

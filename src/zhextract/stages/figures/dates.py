@@ -107,7 +107,7 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
     # 第3季 and 年底 start with common characters: only those pairs pass the filter.
     starts = f"[{re.escape(first_chars())}]|第[1-4一二三四]季|[年月][底初末]"
     # No date starts inside a run of Arabic digits: every digit-led branch has (?<![0-9]).
-    lookahead = f"(?:(?<![0-9])|(?![0-9]))(?={starts})" if prefilter else ""
+    lookahead = f"(?={starts})(?:(?<![0-9])|(?![0-9]))" if prefilter else ""
     pattern = rf"""
         {lookahead}
         (?:

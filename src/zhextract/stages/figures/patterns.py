@@ -100,11 +100,14 @@ def script_chars() -> dict[str, re.Pattern[str]]:
     return {script: re.compile(f"[{chars}]") for script, chars in _rows("script_chars.tsv")}
 
 
+SCRIPT_SAMPLE = 20_000  # characters read to tell the script; a document keeps to one
+
+
 def is_simplified(text: str) -> bool:
     """Whether `text` is written in Simplified characters (more of them than Traditional)."""
-    patterns = script_chars()
-    simplified = len(patterns["simplified"].findall(text))
-    return simplified > len(patterns["traditional"].findall(text))
+    patterns, sample = script_chars(), text[:SCRIPT_SAMPLE]
+    simplified = len(patterns["simplified"].findall(sample))
+    return simplified > len(patterns["traditional"].findall(sample))
 
 
 def alternation(words: object) -> str:
@@ -199,14 +202,18 @@ def figure_regex() -> re.Pattern[str]:
     latin_units = alternation(word for word in table.units if word.isascii() and word.isalpha())
     cn_digits = numeral_chars("digit").replace("〇", "").replace("零", "").replace("○", "")
     # 五分之一, 3又1/2, 1 3/5: a whole part before 又 (or a space before a slash fraction).
-    slash = r"[0-9]+[/／][0-9]+(?![0-9/／])"
+    slash = r"[0-9]++[/／][0-9]+(?![0-9/／])"
     signed = r"(?:[負负\-−])?"  # 負3分之負157
-    fraction = rf"(?:{number}又|[0-9]+\x20(?={slash}))?(?:{number}分之{signed}{number}|{slash})"
+    # Atomic (?>...): a numeral not followed by 又 or 分之 fails at once, with no retry of
+    # every shorter numeral (each retry would rescan it).
+    whole = rf"(?:(?>{number})又|[0-9]++\x20(?={slash}))"
+    fraction = rf"{whole}?(?:(?>{number})分之{signed}{number}|{slash})"
     bare_units = r"[百千萬万億亿兆]+"  # only after an approximation word: 近百, 逾千
     # 打對折 (50%), 半成 (5%), 半折 (half price).
     special = r"(?<=打)[對对](?=折)|半(?=[成折])|半百"
     value = rf"(?:{fraction}|{number}|{vague_pattern()}|{bare_units}|{special})"
     pattern = rf"""
+        (?=[{re.escape(_first_chars(table))}])
         (?P<per_pre>(?:每[{PER_FILLERS}]?(?:{per_words}))+)?
         (?:(?P<approx_pre>{_approx_before(table)})(?!第))?
         (?P<ordinal>第)?
@@ -233,6 +240,17 @@ def figure_regex() -> re.Pattern[str]:
         (?P<per_post>/(?:{per_words}))?
     """
     return re.compile(pattern, re.VERBOSE)
+
+
+def _first_chars(table: Tables) -> str:
+    """Every character a figure can start with (a lookahead on them lets the scan skip
+    other text quickly; it never changes a match): 每, approximation and currency words,
+    第, signs, and the first characters of numerals."""
+    chars = set(
+        "每第零負负-−.半對对0123456789" + numeral_chars() + VAGUE_LEAD + "百千萬万億亿兆佰仟"
+    )
+    chars.update(word[0] for word in (*table.approx_before, *table.currency_before))
+    return "".join(sorted(chars))
 
 
 @cache
