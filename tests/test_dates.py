@@ -76,7 +76,9 @@ def test_next_and_last_year_in_parentheses_are_read_and_set_the_current_year() -
 def test_month_day_takes_the_year_of_doc_date_when_nothing_precedes() -> None:
     assert dates_of("5月1日上路") == [("5月1日", "2025-05-01")]
     assert dates_of("8日出發") == [("8日", "2025-03-08")]
-    assert dates_of("於二十八日決定") == [("二十八日", "2025-03-28")]
+    # A day after the reference day is last month's (news convention), unless 將 points on.
+    assert dates_of("於二十八日決定") == [("二十八日", "2025-02-28")]
+    assert dates_of("將於二十八日決定") == [("二十八日", "2025-03-28")]
 
 
 def test_a_bare_day_takes_the_month_last_mentioned() -> None:
@@ -265,7 +267,7 @@ def test_a_stated_current_year_resolves_relative_years_without_a_doc_date() -> N
         ("去年11月", "2023-11"),
         ("今年11月", "2024-11"),
         ("明年", "2025"),
-        ("上月", None),
+        ("上月", "2024-04"),  # from the latest full date stated before it (basis "text")
     ]
 
 

@@ -129,7 +129,7 @@ def parse_doc_date(value: str | dt.date | None) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
+    try:  # a date, or a whole valid datetime (2025-02-07T99:99 is neither)
+        return dt.datetime.fromisoformat(str(value).strip()).date()
     except ValueError as error:
         raise ValueError(f"doc_date must be an ISO date (YYYY-MM-DD), got {value!r}") from error

@@ -21,10 +21,13 @@ Figure fields:
 - `kind` (optional): "duration" for DATE figures; "currency_name" for a currency named
   with no amount (`人民幣兌美元`: two MONEY figures, value None, unit CNY and USD).
 
-Date fields: `text, start, end, value` (ISO: YYYY, YYYY-MM, YYYY-MM-DD, or with THH:MM),
-or value None with `reason`. Relative dates resolve against `doc.doc_date`, else the
-publication date in `doc.meta["published"]`, else a date the text states after a label
-such as 發布日期：.
+Date fields: `text, start, end, value` (ISO: YYYY, YYYY-MM, YYYY-MM-DD, or with THH:MM;
+a week YYYY-Www, a quarter YYYY-Qn, a half YYYY-Hn), or value None with `reason`. A period
+shorter than its value says (a week, 上旬, a quarter) has `range`: [first day, last day].
+Relative dates resolve against `doc.doc_date`, else the publication date in
+`doc.meta["published"]`, else a date the text states after a label such as 發布日期：, else
+the latest full date the text states before them; `basis` says which ("doc_date", "stated",
+"text").
 """
 
 from __future__ import annotations
@@ -42,21 +45,25 @@ __all__ = ["arbitrate", "find_dates", "find_figures", "make_figures_stage"]
 
 @register_stage("figures", requires=("text",), provides=("figures", "dates"))
 def make_figures_stage(
-    yuan_currency: str = "TWD",
+    yuan_currency: str = "auto",
     dollar_currency: str = "USD",
     keep_bare_cardinals: bool = True,
     currency_names: bool = True,
 ) -> Stage:
-    """Settings: the currency of a bare 元 and of a bare $, whether plain unitless
+    """Settings: the currency of a bare 元 ("auto": CNY in Simplified text, TWD in
+    Traditional) and of a bare $, whether plain unitless
     numbers are kept as CARDINAL figures, and whether a currency named with no amount
     (人民幣兌美元) is reported as MONEY with value None."""
     settings = FigureSettings(yuan_currency, dollar_currency, keep_bare_cardinals, currency_names)
 
     def figures(doc: Doc) -> None:
         in_entities = covered(len(doc.text), doc.entities)
+        reference, basis = (
+            (doc.doc_date, "doc_date") if doc.doc_date else (_published(doc), "stated")
+        )
         doc.dates = [
             doc.span(item["start"], item["end"], **_fields(item))
-            for item in find_dates(doc.text, in_entities, doc.doc_date or _published(doc))
+            for item in find_dates(doc.text, in_entities, reference, basis)
         ]
         in_dates = covered(len(doc.text), doc.dates)
         found = find_figures(doc.text, in_dates, doc.token_tuples(), settings, _folded(doc))

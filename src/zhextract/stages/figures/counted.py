@@ -6,6 +6,7 @@ when no noun follows a count, the common nouns written just before it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,9 +17,21 @@ from .patterns import tables
 Token = tuple[int, int, str]  # start, end, part of speech
 NOUN_TAGS = ("n", "vn", "eng", "j", "nz", "nt", "ns", "ng", "l")
 MODIFIER_TAGS = ("v", "vn", "b", "a")
-COMMON_NOUN_TAGS = ("n", "ng")  # 美國27架 does not count 美國, nor 合計 (vn) in 合計27架
+COMMON_NOUN_TAGS = ("n", "ng")
+NUMERAL_TAGS = (
+    "m",
+    "mq",
+    "q",
+    "t",
+)  # jieba: numerals, measure words, times  # 美國27架 does not count 美國, nor 合計 (vn) in 合計27架
 HEAD_NOUN_CHARS = 4
 NUMERAL_CHARS = numeral_chars()
+FRACTION_OF = "的"
+
+
+def is_fraction(numeral: str) -> bool:
+    """五分之一, 1/3, 3又1/2."""
+    return "分之" in numeral or "/" in numeral or "／" in numeral
 
 
 @dataclass(frozen=True)
@@ -28,12 +41,22 @@ class TokenIndex:
     tokens: Sequence[Token]
     starts: dict[int, int]
     ends: dict[int, int]
+    first_offsets: list[int]  # each token's start, in order (tokens are in text order)
 
     @classmethod
     def of(cls, tokens: Sequence[Token]) -> TokenIndex:
         starts = {start: index for index, (start, _, _) in enumerate(tokens)}
         ends = {end: index for index, (_, end, _) in enumerate(tokens)}
-        return cls(tokens, starts, ends)
+        return cls(tokens, starts, ends, [start for start, _, _ in tokens])
+
+    def word_across(self, offset: int) -> Token | None:
+        """The word (not a numeral, measure or time word) running across `offset`, if any."""
+        index = bisect_right(self.first_offsets, offset) - 1
+        if index < 0:
+            return None
+        token = self.tokens[index]
+        inside = token[0] < offset < token[1]
+        return token if inside and token[2] not in NUMERAL_TAGS else None
 
 
 def counted_noun(
@@ -43,8 +66,11 @@ def counted_noun(
     if not _countable(figure, groups):
         return None
     found = None
+    end = figure["end"]
+    if is_fraction(groups["num"]) and text.startswith(FRACTION_OF, end):
+        end += len(FRACTION_OF)  # 三分之一的人口 is a third of the population
     if not _counted_only_before(groups):
-        found = _counted(figure["end"], text, words.tokens, words.starts)
+        found = _counted(end, text, words.tokens, words.starts)
     if found is None and figure["label"] == "QUANTITY":
         found = _counted_before(figure["start"], text, words.tokens, words.ends)
     return found

@@ -22,10 +22,17 @@ from typing import Any
 from .numbers import parse_number
 
 ROC_OFFSET = 1911
+TEXT_BASIS, STATED_BASIS = "text", "stated"
+FORWARD_REACH = 4  # characters either side of a bare day searched for 將, 預計 ...
+MIN_YEAR, MAX_YEAR = 1, 9999  # what an ISO date (and Python's date) can hold
+OUT_OF_RANGE = {"value": None, "reason": "date out of range"}
+NO_SUCH_TIME = ""
 WEEKDAYS = "一二三四五六日"
 CN_DIGIT = "〇零○一二三四五六七八九"
 CN_SMALL = CN_DIGIT + "十兩两廿卅"
-DATE_START_CHARS = "今本昨明去民個个週周星禮礼"  # 今(5)日, 民國, 個星期, 週三, 禮拜天
+DATE_START_CHARS = (
+    "今本昨明去民個个週周星禮礼公西紀纪"  # 今(5)日, 民國, 個星期, 週三, 禮拜天, 公元前
+)
 YEAR_PART_SUFFIX = {"底": "12", "末": "12", "初": "01"}
 # 八月十五 ends a date without 日 when nothing follows the Chinese day.
 # 十九日, 二十八日 (not 一日, which is as often "one day")
@@ -96,14 +103,20 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
     month = rf"(?:1[0-2]|0?[1-9]|十[一二]?|[{CN_DIGIT[3:]}])"
     day = rf"(?:3[01]|[12][0-9]|0?[1-9]|[二三]?十[{CN_DIGIT[3:]}]?|廿[{CN_DIGIT[3:]}]?|三十一|[{CN_DIGIT[3:]}])"
     time = _time_pattern()
-    lookahead = f"(?=[{re.escape(first_chars())}])" if prefilter else ""
+    part = _alternation(list(date_words("month_part")))  # 上旬, 月底
+    # 第3季 and 年底 start with common characters: only those pairs pass the filter.
+    starts = f"[{re.escape(first_chars())}]|第[1-4一二三四]季|[年月][底初末]"
+    # No date starts inside a run of Arabic digits: every digit-led branch has (?<![0-9]).
+    lookahead = f"(?={starts})(?:(?<![0-9])|(?![0-9]))" if prefilter else ""
     pattern = rf"""
         {lookahead}
         (?:
-          (?P<numeric>(?<![0-9.])(?P<ny>[0-9]{{4}}|[0-9]{{2,3}}(?=/))(?P<sep>[/.-])(?P<nm>[0-9]{{1,2}})
+          (?P<numeric>(?<![0-9.])(?P<ny>[0-9]{{4}}|[0-9]{{2,3}}(?=/[0-9]{{1,2}}/[0-9])|1[0-9]{{2}}(?=[.-]))(?P<sep>[/.-])(?P<nm>[0-9]{{1,2}})
               (?:(?P=sep)(?P<nd>[0-9]{{1,2}}))?(?![0-9/-]))
+        | (?P<slash>(?<![0-9./／\-−負负又])(?<![0-9]\x20)(?P<sm>1[0-2]|0?[1-9])/(?P<sd>3[01]|[12][0-9]|0?[1-9])(?![0-9./／]))
         | (?P<reld>[今本昨明])[(（](?P<rday>[0-9]{{1,2}})[)）]日
         | (?P<wshift>{_alternation(list(date_offsets("week")))})?[個个]?(?:週|周|星期|禮拜|礼拜)(?P<wday>[一二三四五六日天])
+        | (?P<wrel>{_alternation(list(date_offsets("week")))})[個个]?(?:週|周|星期|禮拜|礼拜)(?![一二三四五六日天末])
         | (?P<crel>{_alternation(list(date_words("century")))})?
           (?:(?P<decade>(?<![0-9])(?:1[5-9]|20)[0-9]0|(?<![0-9])[0-9]0|[一二三四五六七八九]十)年代
             | (?P<century>(?<![0-9])[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}})世[紀纪])
@@ -114,15 +127,22 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
             (?:
               (?P<roc>民國|民国)(?P<rocy>[0-9]{{1,3}}|[{CN_SMALL}百]{{1,5}})年度?
             | [今明去][(（](?P<py>[0-9]{{4}})[)）]年度?
-            | (?<![0-9])(?P<y>(?:1[5-9]|2[01])[0-9]{{2}}|[{CN_DIGIT}]{{4}})年度?
+            | (?P<bce>(?:公元|西元|紀元|纪元)前)(?P<by>[0-9]{{1,4}}|[{CN_SMALL}百千]{{1,6}})年
+            | (?<![0-9])(?P<y>(?:1[5-9]|2[01])[0-9]{{2}}|[0-9]{{4}}(?=年(?:1[0-2]|0?[1-9])月)|[{CN_DIGIT}]{{4}})年度?
             | (?<![0-9])(?P<zy>0[0-9]|[零〇○][〇零○一二三四五六七八九])年(?!代)
             | (?<![0-9])(?P<fy>[0-9]{{2,3}}(?=年度)|[0-9]{{3}}(?=年[0-9]{{1,2}}月))年度?
             | (?P<ry>{_alternation(relative_years)})
             )
             (?P<ypart>[底末初](?![0-9{CN_DIGIT}]))?
           )?
-          (?:(?<![0-9])(?P<m>{month})月份?(?:(?P<d>{day})(?:[日號号]|{CN_DAY_END}))?)?
-        | (?P<rel>{_alternation(relative_others)})(?:(?P<rd>{day})[日號号])?
+          (?:
+              (?P<quarter>第(?P<qn>[1-4一二三四])季度?)
+            | (?P<yhalf>[上下])半年度?
+            | (?<![0-9])(?P<m>{month})月份?
+              (?:(?P<d>{day})(?:[日號号]|{CN_DAY_END})|(?P<mpart>{part}))?
+          )?
+        | (?P<rel>{_alternation(relative_others)})(?:(?P<rd>{day})[日號号]|(?P<rpart>{part}))?
+        | (?<![0-9{CN_SMALL}今去明前後后本上下個个])(?P<bpart>[年月](?:底|初|末))(?![0-9{CN_DIGIT}])
         | (?<![0-9月{CN_SMALL}])(?P<bd>3[01]|[12][0-9]|0?[1-9]|{CN_DAY_NUMBER})日(?![內内間间後后前以起遊游元圓圆幣币])
         )
         (?P<weekday>(?<=[日號号])(?:[，,]?\x20?[(（]?(?:星期|週|周|禮拜|礼拜)[一二三四五六日天][)）]?|[(（][一二三四五六日][)）]))?
@@ -133,22 +153,38 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
 
 
 def _time_pattern() -> str:
-    hour = rf"(?:[01]?[0-9]|2[0-4]|[{CN_SMALL}]{{1,3}})"
+    hour = rf"(?:(?<![0-9])[0-9]{{1,2}}|[{CN_SMALL}]{{1,3}})"
     minute = rf"(?:[0-5]?[0-9]|[{CN_SMALL}]{{1,3}})"
     parts = _alternation(list(day_parts()))
     return (
         rf"(?:(?P<dp>{parts})?(?P<h>{hour})(?P<hmark>[時时點点])"
         rf"(?:(?P<mi>{minute})分|(?P<half>半))?(?!鐘|钟|[0-9])"
-        rf"|(?P<dp2>{parts})(?P<h2>[01]?[0-9]|2[0-3]):(?P<mi2>[0-5][0-9]))"
+        rf"|(?P<dp2>{parts})(?P<h2>(?<![0-9])[0-9]{{1,2}}):(?P<mi2>[0-5][0-9]))"
     )
 
 
 @dataclass
 class _Context:
-    reference: dt.date | None
+    given: dt.date | None  # the reference date, read through `reference`
+    basis: str | None = None  # where it came from: "doc_date", "stated" or "text"
     year: int | None = None  # the last stated year (for 2月10日)
     month: int | None = None
     current_year: int | None = None  # what 今年 is, where the text says so: 今(2025)年
+    used: str | None = None  # the basis the date being resolved drew on
+    forward: bool = False  # the text around a bare day points forward (將於10日)
+    date_like: bool = False  # the text around 3/5 says it is a date (於3/5起)
+
+    @property
+    def reference(self) -> dt.date | None:
+        if self.given is not None:
+            self.used = self.basis
+        return self.given
+
+    def earlier(self) -> tuple[int | None, int | None]:
+        """The year and month of the last date the text stated (2月10日 takes them)."""
+        if self.year is not None:
+            self.used = TEXT_BASIS
+        return self.year, self.month
 
 
 # 今(2025)年, 明(2026)年度, 去(2024)年: the text says which year is the current one.
@@ -160,22 +196,71 @@ def find_dates(
     text: str,
     blocked: Sequence[bool] | None = None,
     doc_date: dt.date | None = None,
+    basis: str = "doc_date",
 ) -> list[dict[str, Any]]:
-    """Date spans of `text`, resolved in reading order."""
-    stated = CURRENT_YEAR_STATED.search(text)
+    """Date spans of `text`, resolved in reading order. `doc_date` is the reference date
+    and `basis` says where it came from ("doc_date" or "stated"); without it, a date the
+    text states after a label (發布日期：) is the reference, and without that, the latest
+    full date the text states before a relative date (the news convention). Each date
+    resolved against one of these says which in `basis`, or "text" when it took its year
+    or month from an earlier date of the text."""
+    stated_year = CURRENT_YEAR_STATED.search(text)
+    reference = doc_date or stated_date(text)
     context = _Context(
-        reference=doc_date or stated_date(text),
-        current_year=int(stated.group(2)) - STATED_YEAR_OFFSET[stated.group(1)] if stated else None,
+        given=reference,
+        basis=(basis if doc_date else STATED_BASIS) if reference else None,
+        current_year=(
+            int(stated_year.group(2)) - STATED_YEAR_OFFSET[stated_year.group(1)]
+            if stated_year
+            else None
+        ),
     )
     found = []
+    comparisons = tuple(date_words("comparison"))
+    forward_words = tuple(date_words("forward"))
     for match in date_regex().finditer(text):
         if not match.group() or _overlaps(blocked, match.start(), match.end()):
             continue
+        anchor = context.year, context.month
+        context.used = None
+        context.forward = _points_forward(text, match.start(), match.end(), forward_words)
+        if match.group("slash"):
+            context.date_like = _date_like(text, match.start(), match.end())
         item = _resolve(match, context)
+        if text.startswith(comparisons, match.end()):
+            context.year, context.month = anchor  # 去年同期 is a comparison, not an anchor
         if item is None:
             continue
+        if item.get("value") is not None and context.used:
+            item["basis"] = context.used
+        _take_as_reference(item, context)
         found.append({"text": match.group(), "start": match.start(), "end": match.end(), **item})
     return found
+
+
+def _points_forward(text: str, start: int, end: int, words: tuple[str, ...]) -> bool:
+    """將於10日, 10日將, 預計15日: the sentence speaks of days ahead."""
+    before = text[max(0, start - FORWARD_REACH) : start]
+    after = text[end : end + FORWARD_REACH]
+    return any(word in before or word in after for word in words)
+
+
+def _date_like(text: str, start: int, end: int) -> bool:
+    """於3/5起, 3/5(三): words around a month/day pair that make it a date."""
+    before, after = text[max(0, start - 2) : start], text[end : end + 3]
+    return before.endswith(tuple(date_words("slash_before"))) or after.startswith(
+        tuple(date_words("slash_after"))
+    )
+
+
+def _take_as_reference(item: dict[str, Any], context: _Context) -> None:
+    """With no doc_date and no stated date, a full date the text states is the
+    reference for the relative dates after it, until the next one."""
+    value = item.get("value")
+    if context.basis not in (None, TEXT_BASIS) or context.used or not value:
+        return
+    if len(value) >= 10 and value[4] == "-":
+        context.given, context.basis = dt.date.fromisoformat(value[:10]), TEXT_BASIS
 
 
 def stated_date(text: str) -> dt.date | None:
@@ -185,7 +270,7 @@ def stated_date(text: str) -> dt.date | None:
         match = date_regex().match(text, label.end())
         if match is None or not match.group():
             continue
-        item = _resolve(match, _Context(reference=None))
+        item = _resolve(match, _Context(given=None))
         value = item.get("value") if item else None
         if value and len(value) >= 10:
             return dt.date.fromisoformat(value[:10])
@@ -209,19 +294,31 @@ def _resolve_date(groups: dict[str, Any], context: _Context) -> dict[str, Any] |
         return _resolve_era(groups, context)
     if groups["numeric"]:
         return _resolve_numeric(groups, context)
+    if groups["slash"]:
+        return _resolve_slash(groups, context)
     if groups["reld"]:
         return _resolve_relative_day(groups, context)
     if groups["wday"]:
         return _with_time(_resolve_weekday(groups, context), groups, context)
+    if groups["wrel"]:
+        return _resolve_week(groups["wrel"], context)
+    if groups["bpart"]:
+        return _resolve_bare_part(groups["bpart"], context)
     if groups["ago_n"]:
         return _resolve_ago(groups, context)
     if groups["rel"]:
         item = _resolve_relative(groups["rel"], context, groups["rd"])
+        if groups["rpart"] and item.get("value") and len(item["value"]) == 7:
+            return _month_part(item["value"], groups["rpart"])
         return _with_time(item, groups, context)
     if groups["bd"]:
         bare_day = _small_number(groups["bd"])
         return _with_time(_resolve_bare_day(bare_day, context), groups, context)
+    if groups["bce"]:
+        return {"value": None, "reason": "a year before the common era"}
     has_year = any(groups[name] for name in ("rocy", "py", "y", "zy", "fy", "ry"))
+    if groups["quarter"] or groups["yhalf"]:
+        return _resolve_period(groups, context)
     if not has_year and not groups["m"]:
         if groups["dp"] in relative_words():  # 今晚6點
             item = _resolve_relative(groups["dp"], context, None)
@@ -237,7 +334,13 @@ def _resolve_date(groups: dict[str, Any], context: _Context) -> dict[str, Any] |
     day = _small_number(groups["d"]) if groups["d"] else None
     if year is None:
         return {"value": None, "reason": reason}
-    return _with_time(_date_value(year, month, day, context), groups, context)
+    if not has_year and (month, day) == (2, 29):
+        while year > MIN_YEAR and not calendar.isleap(year):
+            year -= 1  # 2月29日 with no year: the latest leap year
+    item = _date_value(year, month, day, context)
+    if groups["mpart"] and item.get("value"):
+        return _month_part(item["value"], groups["mpart"])
+    return _with_time(item, groups, context)
 
 
 def _year(groups: dict[str, Any], context: _Context) -> tuple[int | None, str]:
@@ -256,12 +359,15 @@ def _year(groups: dict[str, Any], context: _Context) -> tuple[int | None, str]:
         if context.reference is not None:
             return context.reference.year + offset, ""
         if context.current_year is not None:
+            context.used = TEXT_BASIS
             return context.current_year + offset, ""
         return None, "relative date with no reference date (no doc_date)"
-    if context.year is not None:
-        return context.year, ""
-    if context.reference is not None:
-        return context.reference.year, ""
+    year, _ = context.earlier()
+    if year is not None:
+        return year, ""
+    reference = context.reference
+    if reference is not None:
+        return reference.year, ""
     return None, "year not stated and no earlier date or doc_date"
 
 
@@ -270,6 +376,8 @@ def _small_number(numeral: str) -> int:
 
 
 def _date_value(year: int, month: int | None, day: int | None, context: _Context) -> dict[str, Any]:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return {"value": None, "reason": f"year {year} out of range"}
     if month is not None and not 1 <= month <= 12:
         return {"value": None, "reason": f"no month {month}"}
     if day is not None and (month is None or day > calendar.monthrange(year, month)[1] or day < 1):
@@ -281,6 +389,96 @@ def _date_value(year: int, month: int | None, day: int | None, context: _Context
     if day is not None:
         value += f"-{day:02d}"
     return {"value": value}
+
+
+def _moved(reference: dt.date, days: int) -> dt.date | None:
+    """`reference` moved by `days`, or None past the years a date can hold (9999-12-31)."""
+    try:
+        return reference + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _day_value(day: dt.date | None, context: _Context) -> dict[str, Any]:
+    if day is None:
+        return dict(OUT_OF_RANGE)
+    return _date_value(day.year, day.month, day.day, context)
+
+
+def _period(year: int, first_month: int, last_month: int) -> list[str]:
+    """The first and last day of months `first_month`..`last_month` of `year`."""
+    last_day = calendar.monthrange(year, last_month)[1]
+    return [f"{year:04d}-{first_month:02d}-01", f"{year:04d}-{last_month:02d}-{last_day:02d}"]
+
+
+def _resolve_period(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
+    """2025年第3季 is 2025-Q3, 上半年 the first half (H1) of the year in question."""
+    try:
+        year, reason = _year(groups, context)
+    except ValueError:
+        return None
+    if year is None:
+        return {"value": None, "reason": reason}
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return {"value": None, "reason": f"year {year} out of range"}
+    context.year, context.month = year, None
+    if groups["quarter"]:
+        quarter = _small_number(groups["qn"])
+        months = (3 * quarter - 2, 3 * quarter)
+        return {"value": f"{year:04d}-Q{quarter}", "range": _period(year, *months)}
+    half = 1 if groups["yhalf"] == "上" else 2
+    return {"value": f"{year:04d}-H{half}", "range": _period(year, 6 * half - 5, 6 * half)}
+
+
+def _month_part(value: str, part: str) -> dict[str, Any]:
+    """3月上旬 is 3月 with the range of days 1-10; 月底 is the last ten days."""
+    year, month = int(value[:4]), int(value[5:7])
+    first, last = (int(day) for day in date_words("month_part")[part].split("-"))
+    last = min(last, calendar.monthrange(year, month)[1])
+    return {"value": value, "range": [f"{value}-{first:02d}", f"{value}-{last:02d}"]}
+
+
+def _resolve_bare_part(word: str, context: _Context) -> dict[str, Any]:
+    """年底, 月初 with no year or month: those of the last date stated, else the reference's."""
+    year, month = context.earlier()
+    if year is None:
+        reference = context.reference
+        if reference is None:
+            return {"value": None, "reason": "relative date with no reference date (no doc_date)"}
+        year, month = reference.year, reference.month
+    if word[0] == "年":
+        return _date_value(year, int(YEAR_PART_SUFFIX[word[1]]), None, context)
+    if month is None:
+        return {"value": None, "reason": "month not stated and no earlier date or doc_date"}
+    return _month_part(f"{year:04d}-{month:02d}", word[1])
+
+
+def _resolve_week(word: str, context: _Context) -> dict[str, Any]:
+    """上週 is the week (Monday first) before the reference date's: 2025-W10."""
+    reference = context.reference
+    if reference is None:
+        return {"value": None, "reason": "relative date with no reference date (no doc_date)"}
+    weeks = int(date_offsets("week")[word])
+    monday = _moved(reference, 7 * weeks - reference.weekday())
+    sunday = _moved(monday, 6) if monday else None
+    if monday is None or sunday is None:
+        return dict(OUT_OF_RANGE)
+    iso_year, iso_week, _ = monday.isocalendar()
+    value = f"{iso_year:04d}-W{iso_week:02d}"
+    return {"value": value, "range": [monday.isoformat(), sunday.isoformat()]}
+
+
+def _resolve_slash(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
+    """12/1 is a month and day where it cannot be a fraction (the month is the larger
+    number: 12/1, 7/2) or where the text around it says it is a date (於3/5起); 2/5 with
+    nothing around it is a fraction, read by the figures."""
+    month, day = int(groups["sm"]), int(groups["sd"])
+    if month <= day and not context.date_like:
+        return None
+    year, reason = _year(groups, context)
+    if year is None:
+        return {"value": None, "reason": reason}
+    return _with_time(_date_value(year, month, day, context), groups, context)
 
 
 def _resolve_numeric(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
@@ -313,8 +511,7 @@ def _resolve_relative(word: str, context: _Context, day_text: str | None) -> dic
     unit, offset = relative_words()[word]
     reference = context.reference
     if unit == "day":
-        day = reference + dt.timedelta(days=offset)
-        return _date_value(day.year, day.month, day.day, context)
+        return _day_value(_moved(reference, offset), context)
     months = reference.year * 12 + reference.month - 1 + offset
     day_of_month = _small_number(day_text) if day_text else None
     return _date_value(months // 12, months % 12 + 1, day_of_month, context)
@@ -326,9 +523,8 @@ def _resolve_weekday(groups: dict[str, Any], context: _Context) -> dict[str, Any
         return {"value": None, "reason": "relative date with no reference date (no doc_date)"}
     weekday = WEEKDAYS.index(groups["wday"].replace("天", "日"))
     weeks = int(date_offsets("week").get(groups["wshift"] or "", "0"))
-    monday = context.reference - dt.timedelta(days=context.reference.weekday())
-    day = monday + dt.timedelta(days=weekday + 7 * weeks)
-    return _date_value(day.year, day.month, day.day, context)
+    reference = context.reference
+    return _day_value(_moved(reference, weekday + 7 * weeks - reference.weekday()), context)
 
 
 def _resolve_ago(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
@@ -342,8 +538,7 @@ def _resolve_ago(groups: dict[str, Any], context: _Context) -> dict[str, Any] | 
         return {"value": None, "reason": "relative date with no reference date (no doc_date)"}
     unit, reference = date_offsets("unit")[groups["ago_unit"]], context.reference
     if unit in ("day", "week"):
-        day = reference + dt.timedelta(days=amount * (7 if unit == "week" else 1))
-        return _date_value(day.year, day.month, day.day, context)
+        return _day_value(_moved(reference, amount * (7 if unit == "week" else 1)), context)
     months = reference.year * 12 + reference.month - 1 + amount * (12 if unit == "year" else 1)
     year, month = months // 12, months % 12 + 1
     return _date_value(year, month if unit == "month" else None, None, context)
@@ -361,6 +556,8 @@ def _resolve_era(groups: dict[str, Any], context: _Context) -> dict[str, Any]:
         century = reference_year // 100 + int(date_words("century")[shift])
     if groups["century"]:
         century = _small_number(groups["century"]) - 1
+    if century is not None and not 0 <= century <= MAX_YEAR // 100:
+        return {"value": None, "reason": f"no century {century + 1} in the common era"}
     if not groups["decade"]:
         return {"value": f"{century:02d}XX"}
     decade = _small_number(groups["decade"])
@@ -369,15 +566,26 @@ def _resolve_era(groups: dict[str, Any], context: _Context) -> dict[str, Any]:
     if century is None:  # 90年代: the latest such decade not after the reference year
         latest = reference_year if reference_year is not None else 1999
         century = latest // 100 if latest % 100 >= decade else latest // 100 - 1
+        if century < 0:
+            return {"value": None, "reason": "no such decade in the common era"}
     return {"value": f"{century * 10 + decade // 10:03d}X"}
 
 
 def _resolve_bare_day(day: int, context: _Context) -> dict[str, Any]:
-    """29日: the day in the month last mentioned, else in the reference month."""
-    if context.year is not None and context.month is not None:
-        return _date_value(context.year, context.month, day, context)
-    if context.reference is not None:
-        return _date_value(context.reference.year, context.reference.month, day, context)
+    """29日: the day in the month last mentioned, else by the news convention: the latest
+    such day on or before the reference date, unless the text points forward (將於10日),
+    then the next one on or after it."""
+    year, month = context.earlier()
+    if year is not None and month is not None:
+        return _date_value(year, month, day, context)
+    reference = context.reference
+    if reference is not None:
+        months = reference.year * 12 + reference.month - 1
+        if day > reference.day and not context.forward:
+            months -= 1
+        elif day < reference.day and context.forward:
+            months += 1
+        return _date_value(months // 12, months % 12 + 1, day, context)
     return {"value": None, "reason": "month not stated and no earlier date or doc_date"}
 
 
@@ -385,6 +593,8 @@ def _with_time(item: dict[str, Any], groups: dict[str, Any], context: _Context) 
     clock = _clock(groups)
     if clock is None or item.get("value") is None:
         return item
+    if clock == NO_SUCH_TIME:
+        return {"value": None, "reason": "no such time of day"}
     if len(item["value"]) < 10:
         return {"value": None, "reason": "time of day on a date without a day"}
     return {"value": f"{item['value']}T{clock}"}
@@ -397,10 +607,13 @@ def _resolve_time_only(groups: dict[str, Any], context: _Context) -> dict[str, A
     explicit = groups["dp"] or groups["dp2"] or groups["mi"] or groups["half"]
     if not explicit and not (groups["h"].isdigit() and groups["hmark"] in ("時", "时")):
         return None  # 3點 may be "three points", 一時 "for a while"
+    if clock == NO_SUCH_TIME:
+        return {"value": None, "reason": "no such time of day"}
     return {"value": None, "reason": "time of day without a date"}
 
 
 def _clock(groups: dict[str, Any]) -> str | None:
+    """HH:MM, None when no time is given, NO_SUCH_TIME for 上午25時."""
     if groups.get("h2"):
         hour, minute, part = int(groups["h2"]), int(groups["mi2"]), groups["dp2"]
     elif groups.get("h"):
@@ -415,5 +628,5 @@ def _clock(groups: dict[str, Any]) -> str | None:
     if part and hour < 12:
         hour += day_parts()[part]
     if not (0 <= hour <= 24 and 0 <= minute < 60):
-        return None
+        return NO_SUCH_TIME
     return f"{hour % 24:02d}:{minute:02d}"

@@ -16,7 +16,7 @@ from itertools import compress
 from typing import Any
 
 from ...doc import covered
-from .counted import Token, TokenIndex, counted_noun
+from .counted import Token, TokenIndex, counted_noun, is_fraction
 from .numbers import numeral_chars, parse_number
 from .patterns import (
     PER_WORD,
@@ -26,6 +26,8 @@ from .patterns import (
     UnitWord,
     currency_name_regex,
     figure_regex,
+    is_simplified,
+    numeral_rest,
     tables,
 )
 
@@ -41,16 +43,28 @@ BARE_UNITS = "百千萬万億亿兆"
 VAGUE_LEADS = "上幾几數数"
 LIANG = "兩两"
 LONE_NOT_COUNTS = ("一", "零", "〇")
+DOZEN = "打"
+TIMES_OR_DEGREES, TIMES = "度", "次"
+SLIGHTLY = {"強": "over", "强": "over", "弱": "under"}
 FRACTION_UNITS = {100: "%", 1000: "‰", 10000: "‱"}
 # 打對折 is 五折; 半成 is half of 一成; 半折 (half price) is 五折.
 SPECIAL_NUMERALS = {"對": Decimal(5), "对": Decimal(5), "半": Decimal("0.5")}
+# A longer run of numeral characters is not a figure (and retrying shorter stretches of
+# it would make the scan quadratic): 一一一…, 2,000 digits.
+MAX_NUMERAL_CHARS = 64
+DECIMAL_POINTS = "點点‧·."
+
+
+AUTO = "auto"
 
 
 @dataclass
 class FigureSettings:
     """Choices the pipeline config may set."""
 
-    yuan_currency: str = "TWD"  # bare 元: TWD for Taiwanese text, CNY for mainland text
+    # bare 元: "auto" reads the script (CNY in Simplified text, TWD in Traditional); a
+    # currency code forces it.
+    yuan_currency: str = AUTO
     dollar_currency: str = "USD"  # bare $
     keep_bare_cardinals: bool = True  # plain numbers with no unit (CARDINAL)
     currency_names: bool = True  # a currency named with no amount (人民幣) as MONEY, value None
@@ -84,6 +98,9 @@ def find_figures(
     digits it is the ordinary Chinese comma ($20，300美元 lists two prices).
     """
     settings = settings or FigureSettings()
+    if settings.yuan_currency == AUTO:
+        yuan = "CNY" if is_simplified(text) else "TWD"
+        settings = FigureSettings(**(vars(settings) | {"yuan_currency": yuan}))
     taken = list(blocked) if blocked is not None else [False] * len(text)
     for pattern in (PHONE, URL):
         for masked_match in pattern.finditer(text):
@@ -92,14 +109,24 @@ def find_figures(
     masked = _masked(text, taken, folded)
     words = TokenIndex.of(tokens)
     found: list[dict[str, Any]] = []
-    for whole_match in figure_regex().finditer(masked):
+    regex, position = figure_regex(), 0
+    while (whole_match := regex.search(masked, position)) is not None:
+        position = whole_match.end()
+        if len(whole_match.group("num")) > MAX_NUMERAL_CHARS:
+            rest = numeral_rest().match(masked, position)
+            position = rest.end() if rest else position
+            continue
         read = _read_or_shorten(whole_match, masked, settings)
         if read is None:
             continue
         match, groups, figure = read
-        if not _plausible(match, groups, figure, text):
+        if not _plausible(match, groups, figure, text) or _inside_word(
+            match, figure, groups, words
+        ):
             continue
         figure["counted"] = counted_noun(figure, groups, text, words)
+        _times_not_degrees(figure, text, words)
+        _a_little_more_or_less(figure, groups, text, words)
         if groups["rank"] and figure["counted"] is None:
             continue  # 三大 only counts when a noun follows: 三大軟體公司
         if _pieces_are_money(figure, text):
@@ -110,6 +137,34 @@ def find_figures(
     if settings.currency_names:
         found = sorted(found + _currency_names(text, masked, found), key=lambda item: item["start"])
     return found
+
+
+def _times_not_degrees(figure: dict[str, Any], text: str, words: TokenIndex) -> None:
+    """七度訪美 is seven visits (度 before a verb counts times); 攝氏35度 is a temperature."""
+    if figure["unit"] != TIMES_OR_DEGREES or figure["end"] not in words.starts:
+        return
+    start, end, pos = words.tokens[words.starts[figure["end"]]]
+    if pos.startswith("v"):
+        figure.update(unit=TIMES, counted=text[start:end])
+
+
+def _a_little_more_or_less(
+    figure: dict[str, Any], groups: Groups, text: str, words: TokenIndex
+) -> None:
+    """四分之三強 is a little over three quarters, 兩成弱 a little under: 強/弱 as a word of
+    its own after a fraction or a share (not 強勢, 弱化)."""
+    end = figure["end"]
+    word = text[end : end + 1]
+    if word not in SLIGHTLY or figure["approx"] is not None:
+        return
+    share = is_fraction(groups["num"]) or figure["label"] == "PERCENT"
+    if share and _word_ends_after(end, words):
+        figure.update(end=end + 1, approx=SLIGHTLY[word])
+
+
+def _word_ends_after(offset: int, words: TokenIndex) -> bool:
+    """Whether a word ends right after the character at `offset` (強 in 三強, not 強勢)."""
+    return offset + 1 in words.ends
 
 
 def _merge_ranges(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
@@ -172,7 +227,12 @@ def _read_or_shorten(
     match: re.Match[str], masked: str, settings: FigureSettings
 ) -> tuple[re.Match[str], Groups, dict[str, Any]] | None:
     """Read a match; when its numeral does not parse (百分之七十百分位), retry on a shorter
-    stretch of text so the longest numeral that does parse is kept (百分之七十)."""
+    stretch of text so the longest numeral that does parse is kept (百分之七十). A numeral
+    with two decimal points (1.5.3, 192.168.1.1, 第1.2.3條) is a version, an address or a
+    section number: no figure, and no shorter one either."""
+    numeral = match.group("num")
+    if len(numeral) > MAX_NUMERAL_CHARS or _dotted(numeral):
+        return None
     groups = _split_unit_from_numeral(match.groupdict())
     figure = _read(match, groups, settings)
     if figure is not None:
@@ -186,6 +246,10 @@ def _read_or_shorten(
         if figure is not None:
             return shorter, groups, figure
     return None
+
+
+def _dotted(numeral: str) -> bool:
+    return sum(numeral.count(point) for point in DECIMAL_POINTS) > 1
 
 
 def _groups_digits(index: int, folded: Sequence[bool] | None) -> bool:
@@ -203,7 +267,7 @@ def _split_unit_from_numeral(groups: Groups) -> Groups:
         return groups
     if unit and numeral[-1] + unit in units:
         return groups | {"num": numeral[:-1], "unit": numeral[-1] + unit}
-    if not unit and numeral[-1] in LIANG:
+    if not unit and numeral[-1] in LIANG and numeral[-2] not in LIANG:  # 兩兩: in pairs
         return groups | {"num": numeral[:-1], "unit": numeral[-1]}
     return groups
 
@@ -245,9 +309,10 @@ def _value(groups: Groups) -> Value:
     low, high = _numeral_value(groups["num"])
     if second:
         return [sign * low, _numeral_value(second)[1]]
+    scale = Decimal(10) ** tables().scale_words[groups["scale"].strip()] if groups["scale"] else 1
     if low != high:
-        return [sign * low, sign * high]
-    return sign * (low + _tail_value(groups) + _small_change(groups))
+        return [sign * low * scale, sign * high * scale]
+    return sign * (low * scale + _tail_value(groups) + _small_change(groups))
 
 
 def _listed_range(first: str, second: str) -> list[Decimal]:
@@ -339,12 +404,19 @@ def _label_unit_value(
             return None, None, value
         return "PERCENT", unit_word.unit, _scale(value, percent_divisor)
     if unit_word.kind == "currency":
-        return "MONEY", _currency_code(unit_word.unit, settings), value
+        return "MONEY", _currency_code(unit_word.unit, settings), _scale(value, unit_word.divisor)
     if unit_word.kind == "time":
         return "DATE", unit_word.unit, value
     if unit_word.kind in ("measure", "classifier"):
         return "QUANTITY", unit_word.unit, value
-    return None, None, value  # an ordinal-only word (季, 章) without 第
+    if _spelled_out(groups["num"]):
+        return "QUANTITY", unit_word.unit, value  # 一千零十二章 counts chapters
+    return None, None, value  # 二代, 三行: an ordinal-only word after one character
+
+
+def _spelled_out(numeral: str) -> bool:
+    """A numeral no word starts with: Arabic digits, or two Chinese characters or more."""
+    return len(numeral) >= 2 or numeral.isascii()
 
 
 def _currency_code(code: str, settings: FigureSettings) -> str:
@@ -426,9 +498,9 @@ def _plausible(match: re.Match[str], groups: Groups, figure: dict[str, Any], tex
     numeral = groups["num"]
     if groups["ordinal"] and text.startswith(tables().not_ordinals, match.start("ordinal")):
         return False
-    if groups["pct_pre"]:
+    if groups["pct_pre"] or is_fraction(numeral):
         return True
-    if numeral[0] in BARE_UNITS and not groups["approx_pre"]:
+    if numeral[0] in BARE_UNITS and not groups["approx_pre"] and not _abbreviated(numeral):
         return False  # 千萬 is "by all means"; 近百, 逾千 are fine
     if figure["label"] != "CARDINAL" or groups["unit"]:
         return _plausible_with_unit(groups)
@@ -445,6 +517,27 @@ def _plausible(match: re.Match[str], groups: Groups, figure: dict[str, Any], tex
     if before in ("(", "（") and after in (")", "）") and len(numeral) <= 2:
         return False
     return _plausible_bare(numeral)
+
+
+def _inside_word(
+    match: re.Match[str], figure: dict[str, Any], groups: Groups, words: TokenIndex
+) -> bool:
+    """登陸部隊, 淨零升級, 十萬火急: characters written as numerals inside a word the
+    segmenter knows (one that runs across the numeral's start or the figure's end) are no
+    figure. Arabic digits always count; a word joining an approximation to what precedes
+    it (增約 in 年增約一成三) does not matter."""
+    if any(char.isdigit() and char.isascii() for char in groups["num"]):
+        return False
+    word = words.word_across(match.start("sign") if groups["sign"] else match.start("num"))
+    if word is not None and word[0] < figure["start"]:
+        return True  # 近三成 is one word, all of it inside the figure: fine
+    unit = groups["unit"] or ""
+    # 五頭牛: the segmenter joins a classifier to its noun (頭牛); the numeral stands apart.
+    unit_starts_word = bool(unit) and (figure["end"] - len(unit)) in words.starts
+    after = match.string[figure["end"] : figure["end"] + 1]
+    slightly = after in SLIGHTLY and _word_ends_after(figure["end"], words)
+    across = words.word_across(figure["end"]) is not None
+    return across and not unit_starts_word and not slightly  # 四分之三強: 三強 is one word
 
 
 def _model_number(text: str, start: int) -> bool:
@@ -491,6 +584,8 @@ def _plausible_with_unit(groups: Groups) -> bool:
         return True
     unit_word = tables().units.get(groups["unit"] or "")
     kinds = ("currency", "measure", "percent", "time")
+    if unit_word is not None and unit_word.counts_one:
+        return True  # 一雙, 一對
     return bool(groups["cur_pre"]) or (unit_word is not None and unit_word.kind in kinds)
 
 
@@ -500,6 +595,24 @@ def _plausible_bare(numeral: str) -> bool:
         return True
     if numeral in tables().not_numbers or len(numeral) < 2:
         return False
+    if numeral == "半百" or _abbreviated(numeral) or numeral.endswith(DOZEN):
+        return True
     digits = numeral_chars("digit")
     units = numeral_chars("small", "big", "tens")
-    return any(char in digits for char in numeral) and any(char in units for char in numeral)
+    whole, point, fraction = _split_decimal(numeral)
+    if point and whole and fraction and all(char in digits for char in whole + fraction):
+        return True  # 零點五, 二點五
+    leads = digits + "十拾"  # 十萬, 十多萬: a leading 十 is 一十
+    return numeral[0] in leads and any(char in units for char in numeral)
+
+
+def _abbreviated(numeral: str) -> bool:
+    """千三 (1300), 百三 (130)."""
+    return len(numeral) == 2 and numeral[0] in "百千佰仟" and numeral[1] in numeral_chars("digit")
+
+
+def _split_decimal(numeral: str) -> tuple[str, str, str]:
+    for point in DECIMAL_POINTS:
+        if point in numeral:
+            return numeral.partition(point)
+    return numeral, "", ""

@@ -74,8 +74,8 @@ def parse_number(text: str) -> Decimal:
     if not folded:
         raise ValueError(f"not a number: {text!r}")
     sign, body = _split_sign(folded)
-    if not body:
-        raise ValueError(f"not a number: {text!r}")
+    if not body or sum(body.count(point) for point in POINTS) > 1:
+        raise ValueError(f"not a number: {text!r}")  # 1.5.3 and 2024.05.20 are not numbers
     try:
         value = _parse_unsigned(body)
     except ArithmeticError as error:  # decimal overflow and invalid operations
@@ -133,9 +133,9 @@ def _parse_unsigned(text: str) -> Decimal:
     if scientific:
         return _parse_scientific(scientific)
     if ARABIC.fullmatch(text):
-        return _integral(Decimal(text))
+        return _integral(_in_range(Decimal(text)))
     if _is_digit_string(text):
-        return Decimal(_digits(text))
+        return _in_range(Decimal(_digits(text)))
     whole, point, fraction = _split_point(text)
     if point and len(whole) > 1 and _is_digit_string(whole) and _is_digit_string(fraction):
         return Decimal(f"{_digits(whole)}.{_digits(fraction)}")  # 一六‧四 is 16.4
@@ -192,6 +192,13 @@ def _split_point(text: str) -> tuple[str, str, str]:
         if point in text:
             return text.partition(point)
     return text, "", ""
+
+
+def _in_range(value: Decimal) -> Decimal:
+    """`value`, checked before any further work on it (a 2,000-digit run stops here)."""
+    if value != 0 and not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
+        raise ValueError(f"number out of range: {value.adjusted()} digits")
+    return value
 
 
 def _integral(value: Decimal) -> Decimal:
@@ -270,8 +277,8 @@ class _Evaluator:
     def _take_small(self, unit: Decimal) -> None:
         if self.after_point:
             raise ValueError(f"not a number: {self.text!r}")
-        if self.current is None and self.last_unit is not None and self.last_unit <= unit:
-            raise ValueError(f"not a number: {self.text!r}")  # 七十百
+        if self.last_unit is not None and self.last_unit <= unit:
+            raise ValueError(f"not a number: {self.text!r}")  # 七十百, 一十一十
         multiplier = self.current if self.current is not None else Decimal(1)
         self.section += multiplier * unit
         self.current = None
@@ -284,14 +291,14 @@ class _Evaluator:
             scaled = Decimal(1)
         if scaled == 0 and self.last_unit == self.last_big:
             # 萬萬 (= 億): a big unit right after another multiplies what came before.
-            self.total *= unit
+            self.total = _in_range(self.total * unit)
             self.last_big = max(unit, self.last_big or unit)
             return
         if self.last_big is not None and unit > self.last_big:
             # 萬億, 五千萬億: a bigger unit scales everything before it.
-            self.total = (self.total + scaled) * unit
+            self.total = _in_range((self.total + scaled) * unit)
         else:
-            self.total += scaled * unit
+            self.total = _in_range(self.total + scaled * unit)
         self.last_big = unit
         self.section = Decimal(0)
         self.current = None

@@ -20,6 +20,7 @@ class UnitWord:
     divisor: int = 1  # percents: value = number / divisor
     self_counting: bool = False  # classifiers such as 人, 國: no noun follows
     counted_before: bool = False  # 架次: the counted noun comes before (戰機27架次)
+    counts_one: bool = False  # 一雙, 一打: a lone 一 before it is a count
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Tables:
     approx_not_after: dict[str, str]  # 約 is not an approximation in 條約
     currency_names: dict[str, str]  # surface -> ISO code, for names that stand alone: 人民幣
     money_verbs: frozenset[str]  # 花了三塊: a bare 塊 after these is money, not a piece
+    scale_words: dict[str, int]  # US$5 billion: English scale word -> power of ten
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -54,6 +56,7 @@ def tables() -> Tables:
             word,
             self_counting="self" in flags,
             counted_before="before" in flags,
+            counts_one="one" in flags,
         )
     for word, canonical, kind in _rows("units.tsv"):
         units[word] = UnitWord(word, kind, canonical)
@@ -61,7 +64,8 @@ def tables() -> Tables:
     currency_names: dict[str, str] = {}
     for word, code, position, *flags in _rows("currencies.tsv"):
         if position in ("after", "both"):
-            units[word] = UnitWord(word, "currency", code)
+            subunit = 10 if "tenth" in flags else 1  # 1.2角 is 0.12 yuan
+            units[word] = UnitWord(word, "currency", code, divisor=subunit)
         if position in ("before", "both"):
             currency_before[word] = code
         if "name" in flags:
@@ -75,6 +79,7 @@ def tables() -> Tables:
     not_numbers = frozenset(row[0] for row in _rows("not_numbers.txt"))
     not_ordinals = tuple(row[0] for row in _rows("not_ordinals.txt"))
     money_verbs = frozenset(row[0] for row in _rows("money_verbs.txt"))
+    scale_words = {word: int(power) for word, power in _rows("scale_words.tsv")}
     return Tables(
         units,
         currency_before,
@@ -85,7 +90,24 @@ def tables() -> Tables:
         not_after,
         currency_names,
         money_verbs,
+        scale_words,
     )
+
+
+@cache
+def script_chars() -> dict[str, re.Pattern[str]]:
+    """Characters only Simplified (or only Traditional) text uses: data/script_chars.tsv."""
+    return {script: re.compile(f"[{chars}]") for script, chars in _rows("script_chars.tsv")}
+
+
+SCRIPT_SAMPLE = 20_000  # characters read to tell the script; a document keeps to one
+
+
+def is_simplified(text: str) -> bool:
+    """Whether `text` is written in Simplified characters (more of them than Traditional)."""
+    patterns, sample = script_chars(), text[:SCRIPT_SAMPLE]
+    simplified = len(patterns["simplified"].findall(sample))
+    return simplified > len(patterns["traditional"].findall(sample))
 
 
 def alternation(words: object) -> str:
@@ -94,8 +116,10 @@ def alternation(words: object) -> str:
     return "|".join(re.escape(word) for word in ordered)
 
 
-# A full-width comma groups digits only in strict groups of three: 9，999.
-ARABIC = r"[0-9]+(?:[,，][0-9]{3}(?![0-9]))*(?:\.[0-9]+)?"
+# A full-width comma groups digits only in strict groups of three: 9，999. Each piece of
+# a numeral is one character (or one comma group), and no two kinds of piece start with
+# the same character, so the scan never backtracks over ways to split a digit run.
+DIGIT_GROUP = r"[,，][0-9]{3}(?![0-9])"
 POINT = "點点‧·."  # 一六‧四 (16.4) in Taiwanese print; "." once ． is folded
 INFIX_APPROX = "多餘余幾几"
 VAGUE_LEAD = "上幾几數数"
@@ -119,20 +143,46 @@ def _approx_before(table: Tables) -> str:
     return "|".join(guarded)
 
 
+# A numeral of more pieces than this is no figure (2,000 digits in a row); the bound keeps
+# the scan from building one huge match (extract.py skips the rest of such a run).
+MAX_PIECES = 64
+
+
 def number_pattern() -> str:
     """One numeral: Arabic, Chinese or mixed, with 點 decimals and an exponent."""
+    piece = numeral_piece()
     digits = numeral_chars("digit").replace("幺", "")
     starts = digits + numeral_chars("tens") + "十拾"
     units = numeral_chars("small", "big").replace("打", "")
-    every = digits + numeral_chars("tens") + units
+    every = numeral_chars("tens") + units
+    exponent = r"(?:[eE][+-]?[0-9]+(?![A-Za-z])|[kK](?![A-Za-z])|\^[+-]?[0-9]+)"
+    leading_point = r"(?<![0-9.])\.(?=[0-9])"  # .5, -.5
+    # 千三 (1300), 百三 (130): a unit and one digit, the spoken abbreviation.
+    abbreviated = rf"[百千佰仟](?=[{digits}](?![{digits}{every}{POINT}0-9]))"
+    dozens = "(?:打)?"  # 五十打 (600); 一打開 is a word, left out by the word check
+    lead = rf"(?:[0-9{starts}]|{leading_point}|{abbreviated})"
+    return rf"{lead}{piece}{{0,{MAX_PIECES}}}{dozens}{exponent}?"
+
+
+@cache
+def numeral_piece() -> str:
+    """One piece of a numeral after its first character."""
+    digits = numeral_chars("digit").replace("幺", "")
+    units = numeral_chars("small", "big").replace("打", "")
+    every = numeral_chars("tens") + units  # digits: not right after an Arabic digit (3五)
     # 323千卡 is 323 kilocalories, not 323000 卡: a unit word may start with 千 or 兆.
     prefixed = alternation(word for word in tables().units if word[0] in units and len(word) > 1)
-    piece = (
-        rf"(?:{ARABIC}|(?!{prefixed})[{every}]|[{POINT}](?=[0-9{digits}])"
+    return (
+        rf"(?:[0-9]|{DIGIT_GROUP}|(?<![0-9])[{digits}]|(?!{prefixed})[{every}]"
+        rf"|[{POINT}](?=[0-9{digits}])"
         rf"|[{INFIX_APPROX}](?=[{units}]))"
     )
-    exponent = r"(?:[eE][+-]?[0-9]+(?![A-Za-z])|[kK](?![A-Za-z]))"
-    return rf"(?:{ARABIC}|[{starts}]){piece}*{exponent}?"
+
+
+@cache
+def numeral_rest() -> re.Pattern[str]:
+    """The rest of a numeral run, to skip past one too long to be a figure."""
+    return re.compile(rf"(?:{numeral_piece()})*")
 
 
 def vague_pattern() -> str:
@@ -151,19 +201,27 @@ def figure_regex() -> re.Pattern[str]:
     currency_both = alternation(set(table.currency_before) & set(table.units))
     latin_units = alternation(word for word in table.units if word.isascii() and word.isalpha())
     cn_digits = numeral_chars("digit").replace("〇", "").replace("零", "").replace("○", "")
-    fraction = rf"{number}分之{number}"
+    # 五分之一, 3又1/2, 1 3/5: a whole part before 又 (or a space before a slash fraction).
+    slash = r"[0-9]++[/／][0-9]+(?![0-9/／])"
+    signed = r"(?:[負负\-−])?"  # 負3分之負157
+    # Atomic (?>...): a numeral not followed by 又 or 分之 fails at once, with no retry of
+    # every shorter numeral (each retry would rescan it).
+    whole = rf"(?:(?>{number})又|[0-9]++\x20(?={slash}))"
+    fraction = rf"{whole}?(?:(?>{number})分之{signed}{number}|{slash})"
     bare_units = r"[百千萬万億亿兆]+"  # only after an approximation word: 近百, 逾千
     # 打對折 (50%), 半成 (5%), 半折 (half price).
-    special = r"(?<=打)[對对](?=折)|半(?=[成折])"
+    special = r"(?<=打)[對对](?=折)|半(?=[成折])|半百"
     value = rf"(?:{fraction}|{number}|{vague_pattern()}|{bare_units}|{special})"
     pattern = rf"""
+        (?=[{re.escape(_first_chars(table))}])
         (?P<per_pre>(?:每[{PER_FILLERS}]?(?:{per_words}))+)?
         (?:(?P<approx_pre>{_approx_before(table)})(?!第))?
         (?P<ordinal>第)?
         (?:(?P<cur_pre>{currency_before})(?:\x20(?=[0-9]))?)?
         (?P<pct_pre>[百千萬万億亿佰仟]+分之)?
-        (?P<sign>零下|[負负\-−])?
+        (?P<sign>零下|(?<![負负\-−－])[負负\-−])?
         (?P<num>{value})
+        (?P<scale>\x20?(?:{alternation(table.scale_words)})(?![A-Za-z]))?
         (?:
             (?P<range_sep>{alternation(RANGE_SEPARATORS)}|(?<=[{cn_digits}])、(?=[{cn_digits}]))
             (?P<cur_pre2>{currency_before})?(?P<num2>{value})
@@ -182,6 +240,17 @@ def figure_regex() -> re.Pattern[str]:
         (?P<per_post>/(?:{per_words}))?
     """
     return re.compile(pattern, re.VERBOSE)
+
+
+def _first_chars(table: Tables) -> str:
+    """Every character a figure can start with (a lookahead on them lets the scan skip
+    other text quickly; it never changes a match): 每, approximation and currency words,
+    第, signs, and the first characters of numerals."""
+    chars = set(
+        "每第零負负-−.半對对0123456789" + numeral_chars() + VAGUE_LEAD + "百千萬万億亿兆佰仟"
+    )
+    chars.update(word[0] for word in (*table.approx_before, *table.currency_before))
+    return "".join(sorted(chars))
 
 
 @cache
