@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import zhextract
 
 ARTICLE = (
@@ -92,3 +94,44 @@ def test_news_dateline_names_the_reporter() -> None:
     record = zhextract.extract("新站啟用\n【記者陳美玲／高雄報導】捷運新站今天啟用。\n")
     assert record["meta"]["author"] == "陳美玲"
     assert record["meta"]["dateline_place"] == "高雄"
+
+
+def _gov_release(date_field: str) -> str:
+    return (
+        "農業部新聞稿\n"
+        f"發布日期：{date_field}\n"
+        "秋季稻作收成估計出爐\n"
+        "農業部今（15）日公布今年二期稻作收成估計，全國產量約64萬公噸。\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "date_field", ["112-11-15", "112.11.15", "112/11/15", "民國112年11月15日", "2023-11-15"]
+)
+def test_roc_date_field_is_the_document_date(date_field: str) -> None:
+    record = zhextract.load("fast")(_gov_release(date_field))
+    assert record["meta"]["published"] == "2023-11-15"
+    assert record["meta"]["fields"]["發布日期"] == date_field  # as the document states it
+    today = next(item for item in record["dates"] if item["text"] == "今（15）日")
+    assert today["value"] == "2023-11-15"
+    assert record["doc_date"] is None  # only --date / doc_date fills this
+
+
+@pytest.mark.parametrize("date_field", ["112-13-15", "112-02-30", "112-11/15", "下週一", "11-15"])
+def test_date_field_that_is_no_full_date_stays_as_stated(date_field: str) -> None:
+    record = zhextract.load("fast")(_gov_release(date_field))
+    assert record["meta"]["published"] == date_field
+    today = next(item for item in record["dates"] if item["text"] == "今（15）日")
+    assert today["value"] is None
+
+
+def test_roc_date_outside_a_date_field_is_not_the_publication_date() -> None:
+    record = zhextract.load("fast")("農業部新聞稿\n案號：112-11-15\n農業部今（15）日公布產量。\n")
+    assert "published" not in record["meta"]
+
+
+def test_doc_date_given_wins_over_the_date_field() -> None:
+    record = zhextract.load("fast")(_gov_release("112-11-15"), doc_date="2023-12-20")
+    assert record["meta"]["published"] == "2023-11-15"
+    today = next(item for item in record["dates"] if item["text"] == "今（15）日")
+    assert today["value"] == "2023-12-15"

@@ -10,7 +10,7 @@ from typing import Any
 
 from .doc import Doc, Span
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 # Value types that JSON writes as they are (`json_ready` leaves them alone).
 PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 SPAN_LISTS = (

@@ -7,6 +7,7 @@ the extent of the section's content) and editorial notes to `doc.notes`.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from functools import cache
@@ -15,6 +16,8 @@ from typing import Any
 
 from ..doc import Doc, Span
 from ..registry import Stage, register_stage
+
+ROC_OFFSET = 1911  # 民國 1 is 1912
 
 
 @cache
@@ -106,7 +109,28 @@ def _mark_fields(doc: Doc) -> None:
             key, value = field.group("key"), field.group("value").strip()
             doc.meta.setdefault("fields", {})[key] = value
             if key in meta_keys:
-                doc.meta.setdefault(meta_keys[key], value)
+                meta_key = meta_keys[key]
+                if meta_key == "published":
+                    value = field_date(value) or value
+                doc.meta.setdefault(meta_key, value)
+
+
+def field_date(value: str) -> str | None:
+    """The ISO date of a date field's value: `113-10-08`, `113.10.08`, `113/10/08` and
+    `民國113年10月8日` are 民國 years (two or three digits, +1911); four digits are
+    Gregorian. None when the value does not start with a valid full date."""
+    match = _pattern("field_date").match(value)
+    if match is None:
+        return None
+    year = int(match.group("year"))
+    if len(match.group("year")) < 4:
+        year += ROC_OFFSET
+    month = match.group("month") or match.group("month_cn")
+    day = match.group("day") or match.group("day_cn")
+    try:
+        return dt.date(year, int(month), int(day)).isoformat()
+    except ValueError:
+        return None
 
 
 def _read_dateline(doc: Doc) -> None:
