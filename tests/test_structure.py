@@ -135,3 +135,23 @@ def test_doc_date_given_wins_over_the_date_field() -> None:
     assert record["meta"]["published"] == "2023-11-15"
     today = next(item for item in record["dates"] if item["text"] == "今（15）日")
     assert today["value"] == "2023-12-15"
+
+
+def test_news_byline_line_gives_reporter_place_and_date() -> None:
+    text = "新竹科學園區擴建案通過環評\n記者張雅雯／新竹報導　2024年5月20日\n環評大會今天通過擴建案。\n"
+    record = zhextract.load("fast")(text)
+    meta = record["meta"]
+    assert (meta["author"], meta["dateline_place"], meta["published"]) == (
+        "張雅雯",
+        "新竹",
+        "2024-05-20",
+    )
+    assert [p["role"] for p in record["paragraphs"]] == ["title", "author", "body"]
+    assert next(d["value"] for d in record["dates"] if d["text"] == "今天") == "2024-05-20"
+
+
+def test_line_naming_a_reporter_inside_the_body_is_no_byline() -> None:
+    text = "環評大會今天通過擴建案，引起地方討論。\n記者張雅雯／新竹報導\n"
+    record = zhextract.load("fast")(text)
+    assert "author" not in record["meta"]
+    assert {p["role"] for p in record["paragraphs"]} == {"body"}

@@ -2,7 +2,8 @@
 
 Plain text (.txt, .md) is decoded as it is; an HTML page (.html, .htm) is decoded, then
 reduced to its main text by trafilatura (navigation, footers and other boilerplate go),
-one line per title or paragraph; a PDF (.pdf) gives its text layer through pypdf, pages
+one line per title or paragraph, with its byline kept and its date and author in
+`Source.meta` (see `reading_html`); a PDF (.pdf) gives its text layer through pypdf, pages
 joined with newlines (the normalize stage repairs the line layout).
 
 Encodings: byte-order marks decide first; bytes with NULs are UTF-16 without a BOM when
@@ -23,8 +24,10 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .doc import Source
+from .reading_html import page_extras, with_byline
 
 # Longest mark first: the UTF-32 LE mark starts with the UTF-16 LE one.
 BYTE_ORDER_MARKS = (
@@ -142,11 +145,15 @@ def read_html_bytes(data: bytes, path: str | None) -> tuple[str, Source]:
         raise EmptyDocumentError()
     markup, encoding = _decode_html(data)
     _check_is_text(markup)
-    text = html_main_text(markup)
-    return text, Source(path=path, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
+    with _quiet_libraries():
+        extras = page_extras(markup)
+    text = with_byline(html_main_text(markup if extras.tree is None else extras.tree), extras)
+    digest = hashlib.sha256(data).hexdigest()
+    return text, Source(path, digest, encoding, meta=extras.meta)
 
 
-def html_main_text(markup: str) -> str:
+def html_main_text(markup: str | Any) -> str:
+    """The main text of a page, given as markup or as a tree parsed by trafilatura."""
     import trafilatura
 
     with _quiet_libraries():
