@@ -19,13 +19,16 @@ Span = dict[str, Any]
 @dataclass
 class Source:
     """Where a document came from: its path (if any), content hash and encoding, and what
-    the file states about itself outside its text (an HTML page's `published` date and
-    `author`), which starts the document's `meta`."""
+    the file states about itself outside its text: `meta` (an HTML page's `published`
+    date and `author`) starts the document's `meta`; `marks` are (start, end, role)
+    offsets into the source text of lines its markup marks ("title", "heading": a Word
+    style), for the structure stage."""
 
     path: str | None = None
     sha256: str = ""
     encoding: str = "utf-8"
     meta: dict[str, str] = field(default_factory=dict)
+    marks: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -7,6 +7,7 @@ the extent of the section's content) and editorial notes to `doc.notes`.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import re
@@ -71,6 +72,7 @@ def make_structure_stage() -> Stage:
             paragraph["role"] = "body"
         _mark_credits_and_notes(doc)
         _mark_fields(doc)
+        _mark_styled_lines(doc)
         _mark_headings(doc)
         _mark_preamble(doc)
         _read_dateline(doc)
@@ -133,6 +135,24 @@ def field_date(value: str) -> str | None:
         return None
 
 
+def _mark_styled_lines(doc: Doc) -> None:
+    """Titles and headings that the file's own styles mark (a Word heading style): the
+    paragraphs inside a marked source line take its role."""
+    marks = sorted(doc.source.marks)
+    if not marks:
+        return
+    starts = [start for start, _, _ in marks]
+    for paragraph in doc.paragraphs:
+        if paragraph["role"] != "body" or paragraph["end"] <= paragraph["start"]:
+            continue
+        source_start, source_end = doc.source_span(paragraph["start"], paragraph["end"])
+        index = bisect.bisect_right(starts, source_start) - 1
+        if index >= 0 and source_end <= marks[index][1]:
+            role = marks[index][2]
+            if role == "heading" or (role == "title" and not _has_role(doc, "title")):
+                paragraph["role"] = role
+
+
 def _read_dateline(doc: Doc) -> None:
     """A news dateline such as `【記者王小明／臺北報導】` names the author and place."""
     body = next((p for p in doc.paragraphs if p["role"] == "body"), None)
@@ -155,7 +175,11 @@ def _note(doc: Doc, paragraph: Span, kind: str) -> Span:
 
 
 def _mark_headings(doc: Doc) -> None:
-    headings = [p for p in doc.paragraphs if p["role"] == "body" and is_heading(_text(doc, p))]
+    headings = [
+        p
+        for p in doc.paragraphs
+        if p["role"] == "heading" or (p["role"] == "body" and is_heading(_text(doc, p)))
+    ]
     for paragraph in headings:
         paragraph["role"] = "heading"
     next_starts = [p["start"] for p in headings[1:]] + [len(doc.text) + 1]
@@ -189,13 +213,24 @@ def _mark_preamble(doc: Doc) -> None:
     for paragraph in doc.paragraphs:
         if paragraph["role"] in ("image_credit", "field", "document_kind"):
             continue
-        if paragraph["role"] != "body" or not _is_short_line(_text(doc, paragraph)):
+        styled_title = paragraph["role"] == "title"
+        if not styled_title and (
+            paragraph["role"] != "body" or not _is_short_line(_text(doc, paragraph))
+        ):
             break
         preamble.append(paragraph)
-    if not preamble or (len(preamble) == 1 and len(doc.paragraphs) == 1):
-        return
+    if preamble and not (len(preamble) == 1 and len(doc.paragraphs) == 1):
+        _mark_title_and_byline(doc, preamble)
+    styled_title = next((p for p in doc.paragraphs if p["role"] == "title"), None)
+    if styled_title is not None and "title" not in doc.meta:
+        doc.meta["title"] = _text(doc, styled_title)
+
+
+def _mark_title_and_byline(doc: Doc, preamble: list[Span]) -> None:
     bylines = [p for p in preamble if _pattern("news_byline").match(_text(doc, p))]
-    title = next((p for p in preamble if p not in bylines), None)
+    title = next((p for p in preamble if p["role"] == "title"), None) or next(
+        (p for p in preamble if p not in bylines), None
+    )
     if title is not None:
         title["role"] = "title"
         doc.meta["title"] = _text(doc, title)
