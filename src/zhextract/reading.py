@@ -5,8 +5,9 @@ reduced to its main text by trafilatura (navigation, footers and other boilerpla
 one line per title or paragraph, with its byline kept and its date and author in
 `Source.meta` (see `reading_html`); a Word file (.docx, .odt) gives its paragraphs,
 headings and table rows one per line, its title and headings marked by style in
-`Source.marks` (see `reading_word`); a PDF (.pdf) gives its text layer through pypdf, pages
-joined with newlines (the normalize stage repairs the line layout).
+`Source.marks` (see `reading_word`); a PDF (.pdf) gives its text layer through pypdf, a
+form feed at each page end (the normalize stage drops running headers, footers and
+page numbers there and repairs the line layout).
 
 Encodings: byte-order marks decide first; bytes with NULs are UTF-16 without a BOM when
 they decode to text, else binary; then strict UTF-8; then charset-normalizer, asked about
@@ -204,12 +205,14 @@ def _decode_html(data: bytes) -> tuple[str, str]:
 
 
 def read_pdf_bytes(data: bytes, path: str | None) -> tuple[str, Source]:
-    """The text layer of a PDF, its pages joined with newlines."""
+    """The text layer of a PDF, each page ending with a line break and a form feed (as
+    pdftotext writes it), so the normalize stage can find the running headers, footers
+    and page numbers at the page breaks."""
     if not data:
         raise EmptyDocumentError()
     pages = pdf_page_texts(data)
-    # pypdf ends most pages with a line break; one newline between pages is enough.
-    text = "\n".join(page.rstrip("\n") for page in pages)
+    # pypdf ends most pages with a line break; one is enough.
+    text = "".join(page.rstrip("\n") + "\n\f" for page in pages)
     if not text.strip():
         raise DocumentError("no text layer (scanned PDF?)")
     _check_is_text(text)
