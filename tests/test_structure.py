@@ -155,3 +155,26 @@ def test_line_naming_a_reporter_inside_the_body_is_no_byline() -> None:
     record = zhextract.load("fast")(text)
     assert "author" not in record["meta"]
     assert {p["role"] for p in record["paragraphs"]} == {"body"}
+
+
+@pytest.mark.parametrize(
+    ("title", "meta_title"),
+    [
+        ("台積電法說會釋利多　外資單日買超逾300億元", "台積電法說會釋利多 外資單日買超逾300億元"),
+        ("颱風過境 花蓮停班停課", "颱風過境 花蓮停班停課"),  # an ASCII space, as HTML gives it
+        ("中油　台電　聯手降價", "中油 台電 聯手降價"),
+        ("公 告 事 項", "公告事項"),  # letter-spacing between single characters
+        ("今(2025)年 2月 7 日開議", "今(2025)年2月7日開議"),  # stray spaces beside digits
+        ("Apple 新機　9月發表", "Apple 新機 9月發表"),
+        ("無空格的標題", "無空格的標題"),
+    ],
+)
+def test_title_keeps_a_space_where_the_source_spaces_it(title: str, meta_title: str) -> None:
+    record = zhextract.load("fast")(f"{title}\n今天的內容在這裡。\n")
+    assert record["meta"]["title"] == meta_title
+    title_paragraph = record["paragraphs"][0]
+    assert title_paragraph["role"] == "title"
+    # The text itself is as normalize makes it; only meta.title is spaced.
+    assert " " not in record["text"][title_paragraph["start"] : title_paragraph["end"]].replace(
+        "Apple ", ""
+    )

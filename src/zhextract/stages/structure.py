@@ -223,7 +223,7 @@ def _mark_preamble(doc: Doc) -> None:
         _mark_title_and_byline(doc, preamble)
     styled_title = next((p for p in doc.paragraphs if p["role"] == "title"), None)
     if styled_title is not None and "title" not in doc.meta:
-        doc.meta["title"] = _text(doc, styled_title)
+        doc.meta["title"] = spaced_title(doc, styled_title)
 
 
 def _mark_title_and_byline(doc: Doc, preamble: list[Span]) -> None:
@@ -233,10 +233,44 @@ def _mark_title_and_byline(doc: Doc, preamble: list[Span]) -> None:
     )
     if title is not None:
         title["role"] = "title"
-        doc.meta["title"] = _text(doc, title)
+        doc.meta["title"] = spaced_title(doc, title)
     for paragraph in preamble:
         if paragraph is not title:
             _mark_byline_or_affiliation(doc, paragraph)
+
+
+def spaced_title(doc: Doc, title: Span) -> str:
+    """The title paragraph's text with one space wherever the source separates two parts
+    of it by spaces (`大漲逾600點　成交值衝上`): the normalize stage drops spaces between
+    CJK characters, a title's spaced parts are phrases. Plain spaces beside Latin
+    letters or digits (`2月 7 日`, PDF extraction's) and spaces between single
+    characters (`新 聞 稿`, letter-spacing) are no separators."""
+    start, end = title["start"], title["end"]
+    text = doc.text
+    if len(doc.offset_map) != len(text) + 1:
+        return text[start:end]
+    gaps = [index for index in range(start + 1, end) if _separated(doc, index)]
+    bounds = [start, *gaps, end]
+    kept = [
+        gap
+        for before, gap, after in zip(bounds, bounds[1:], bounds[2:])
+        if gap - before >= 2 and after - gap >= 2
+    ]
+    parts = [text[a:b] for a, b in zip([start, *kept], [*kept, end])]
+    return " ".join(parts)
+
+
+def _separated(doc: Doc, index: int) -> bool:
+    """Whether the source holds only spaces (at least one) between text[index - 1] and
+    text[index], neither of which is a space, and either the spaces include an
+    ideographic one (typed on purpose) or neither neighbour is a Latin letter or digit."""
+    left, right = doc.text[index - 1], doc.text[index]
+    if left.isspace() or right.isspace():
+        return False
+    gap = doc.raw[doc.offset_map[index - 1] + 1 : doc.offset_map[index]]
+    if not gap or gap.strip(" \t\u00a0\u3000"):
+        return False
+    return "\u3000" in gap or not (left.isascii() or right.isascii())
 
 
 def _mark_byline_or_affiliation(doc: Doc, paragraph: Span) -> None:
