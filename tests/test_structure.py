@@ -172,9 +172,4 @@ def test_line_naming_a_reporter_inside_the_body_is_no_byline() -> None:
 def test_title_keeps_a_space_where_the_source_spaces_it(title: str, meta_title: str) -> None:
     record = zhextract.load("fast")(f"{title}\n今天的內容在這裡。\n")
     assert record["meta"]["title"] == meta_title
-    title_paragraph = record["paragraphs"][0]
-    assert title_paragraph["role"] == "title"
-    # The text itself is as normalize makes it; only meta.title is spaced.
-    assert " " not in record["text"][title_paragraph["start"] : title_paragraph["end"]].replace(
-        "Apple ", ""
-    )
+    assert record["paragraphs"][0]["role"] == "title"

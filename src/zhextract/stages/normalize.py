@@ -234,19 +234,28 @@ def _is_latin(char: str) -> bool:
 
 
 def _drop_stray_spaces(text: str, offsets: list[int]) -> tuple[str, list[int]]:
-    """Keep one space only between Latin/digit runs, or between a Latin letter and CJK."""
+    """Keep one space only between Latin/digit runs, between a Latin letter and CJK, or
+    where an ideographic space separates two phrases (`大漲逾600點　成交值衝上`,
+    `新創企業署　王淑芬科長`; not the letter-spacing of `王　小　明`)."""
     if " " not in text and "\u3000" not in text:
         return text, offsets
     texts: list[str] = []
     kept: list[int] = []
     done = 0
-    for run in SPACE_RUN.finditer(text):
-        start, end = run.span()
+    runs = [run.span() for run in SPACE_RUN.finditer(text)]
+    next_starts = [start for start, _ in runs[1:]] + [len(text)]
+    for (start, end), next_start in zip(runs, next_starts):
         texts.append(text[done:start])
         kept.extend(offsets[done:start])
-        if start > 0 and end < len(text) and _keeps_space(text[start - 1], text[end]):
+        inside = start > 0 and end < len(text)
+        separates_phrases = (
+            "\u3000" in text[start:end] and start - done >= 2 and next_start - end >= 2
+        )
+        if inside and (separates_phrases or _keeps_space(text[start - 1], text[end])):
+            # The space maps to the ideographic space where one separates the phrases.
+            at = start + text[start:end].find("\u3000") if separates_phrases else start
             texts.append(" ")
-            kept.append(offsets[start])
+            kept.append(offsets[at])
         done = end
     texts.append(text[done:])
     kept.extend(offsets[done:])
