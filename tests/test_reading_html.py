@@ -147,3 +147,27 @@ def test_iso_date_of_page_metadata(value: str, expected: str | None) -> None:
 def test_invalid_page_date_is_not_published() -> None:
     record = _record(_page(head=_json_ld(datePublished="2025-13-45")))
     assert "published" not in record["meta"]
+
+
+def test_the_article_in_a_json_ld_graph_gives_the_date() -> None:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "name": "南方新聞網", "datePublished": "2019-06-01"},
+            {"@type": "WebPage", "datePublished": "2020-01-01", "author": "網站管理員"},
+            {"@type": "NewsArticle", "datePublished": "2025-03-12", "author": {"name": "黃郁婷"}},
+        ],
+    }
+    script = f'<script type="application/ld+json">{json.dumps(graph, ensure_ascii=False)}</script>'
+    record = _record(_page(head=script))
+    assert (record["meta"]["published"], record["meta"]["author"]) == ("2025-03-12", "黃郁婷")
+
+
+def test_an_article_whose_class_names_an_author_is_not_taken_for_a_byline() -> None:
+    """A short article (under the byline length) in a container marked `author-note`."""
+    page = (
+        '<html><head><meta charset="utf-8"></head><body><article class="author-note">'
+        "<h1>作者的話</h1><p>感謝讀者一路支持，本專欄下週起暫停更新。</p></article></body></html>"
+    )
+    text, _ = read_html_bytes(page.encode(), None)
+    assert text.split("\n") == ["作者的話", "感謝讀者一路支持，本專欄下週起暫停更新。"]

@@ -199,3 +199,17 @@ def test_broken_docx_fails_alone_in_a_batch(
     record = json.loads((outdir / "good.json").read_text(encoding="utf-8"))
     assert record["meta"]["title"] == TITLE
     assert record["source"]["encoding"] == "docx"
+
+
+def test_deeply_nested_odt_is_an_error_not_a_crash() -> None:
+    nested = "<text:span>" * 5000 + "深" + "</text:span>" * 5000
+    with pytest.raises(DocumentError, match=r"^not a readable \.odt file: RecursionError"):
+        read_document(_odt(f"<text:p>{nested}</text:p>"), "deep.odt", "odt")
+
+
+def test_docx_that_expands_too_far_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("zhextract.reading_word.MAX_XML_BYTES", 1000)
+    with pytest.raises(DocumentError, match=r"^not a readable \.docx file: over 200 MB"):
+        read_path(_docx(tmp_path))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +35,10 @@ AUTHOR_META = ("author", "article:author", "dc.creator", "byl")
 BYLINE_MARKERS = ("byline", "author", "reporter", "writer")
 BYLINE_ATTRIBUTES = ("class", "id", "itemprop", "rel")
 NOT_IN_ARTICLE = {"nav", "footer", "aside", "script", "style", "noscript"}
+# Containers that hold the article itself, never only its byline.
+ARTICLE_CONTAINERS = {"html", "body", "main", "article", "section"}
 MAX_BYLINE_CHARS = 80
+ARTICLE_TYPES = ("Article", "Report", "BlogPosting", "LiveBlogPosting")
 ISO_DATE_START = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 ASCII_SPACE_RUN = re.compile("[ \t\r\n\f\v]+")
 # trafilatura sometimes gives a whole byline as the author; the structure stage reads
@@ -110,7 +114,7 @@ def _take_byline(tree: Any) -> str | None:
     for element in (body if body is not None else tree).iter():
         if not isinstance(element.tag, str) or element.tag in NOT_IN_ARTICLE:
             continue
-        if not _is_marked_byline(element):
+        if not _is_marked_byline(element) or _holds_article(element):
             continue
         if any(ancestor.tag in NOT_IN_ARTICLE for ancestor in element.iterancestors()):
             continue
@@ -119,6 +123,10 @@ def _take_byline(tree: Any) -> str | None:
             element.drop_tree()
             return text
     return None
+
+
+def _holds_article(element: Any) -> bool:
+    return element.tag in ARTICLE_CONTAINERS or next(element.iter("h1", "h2"), None) is not None
 
 
 def _is_marked_byline(element: Any) -> bool:
@@ -154,9 +162,9 @@ def _json_ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
 
 def _objects(data: Any) -> Iterator[dict[str, Any]]:
     """Every JSON object in `data`, outer ones first (`@graph` lists included)."""
-    pending = [data]
+    pending = deque([data])
     while pending:
-        item = pending.pop(0)
+        item = pending.popleft()
         if isinstance(item, dict):
             yield item
             pending.extend(value for value in item.values() if isinstance(value, (dict, list)))
@@ -164,8 +172,21 @@ def _objects(data: Any) -> Iterator[dict[str, Any]]:
             pending.extend(item)
 
 
+def _articles_first(tree: Any) -> list[dict[str, Any]]:
+    """The page's JSON-LD objects, articles (`NewsArticle`, `Report`, …) before the rest
+    (a page also describes itself, its publisher and its breadcrumbs)."""
+    objects = list(_json_ld_objects(tree))
+    return sorted(objects, key=lambda item: not _is_article(item))
+
+
+def _is_article(item: dict[str, Any]) -> bool:
+    kinds = item.get("@type", "")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return any(isinstance(kind, str) and kind.endswith(ARTICLE_TYPES) for kind in kinds)
+
+
 def _json_ld_value(tree: Any, key: str) -> str | None:
-    for item in _json_ld_objects(tree):
+    for item in _articles_first(tree):
         value = item.get(key)
         if isinstance(value, str) and value.strip():
             return value.strip()
@@ -173,7 +194,7 @@ def _json_ld_value(tree: Any, key: str) -> str | None:
 
 
 def _json_ld_author(tree: Any) -> str | None:
-    for item in _json_ld_objects(tree):
+    for item in _articles_first(tree):
         names = list(_author_names(item.get("author")))
         if names:
             return "、".join(dict.fromkeys(names))

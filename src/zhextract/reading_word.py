@@ -20,8 +20,8 @@ Mark = tuple[int, int, str]
 
 DOCX_MAIN_PART = "word/document.xml"
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-# Larger uncompressed content.xml than this is refused rather than parsed (a zip bomb
-# expands a few kilobytes into gigabytes).
+# A larger uncompressed content.xml (.odt) or package (.docx) is refused rather than
+# parsed (a zip bomb expands a few kilobytes into gigabytes).
 MAX_XML_BYTES = 200_000_000
 # Style names of headings: Word's built-in "Heading 1", localized "標題 1", and the
 # title styles; an outline level in the paragraph's properties also makes a heading.
@@ -52,6 +52,7 @@ def docx_text(data: bytes) -> tuple[str, list[Mark]]:
     from docx.table import Table
 
     try:
+        _check_expanded_size(data)
         document = docx.Document(io.BytesIO(data))
         lines: list[tuple[str, str | None]] = []
         for block in document.iter_inner_content():
@@ -59,9 +60,17 @@ def docx_text(data: bytes) -> tuple[str, list[Mark]]:
                 lines.extend((row, None) for row in _docx_table_rows(block))
             else:
                 lines.append((block.text, _docx_role(block)))
+    except WordFileError:
+        raise
     except Exception as error:  # python-docx, zipfile and lxml raise many kinds
         raise WordFileError(f"not a readable .docx file: {type(error).__name__}: {error}") from None
     return _joined(lines)
+
+
+def _check_expanded_size(data: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_XML_BYTES:
+            raise WordFileError("not a readable .docx file: over 200 MB uncompressed")
 
 
 def _docx_role(paragraph: Any) -> str | None:
@@ -101,15 +110,14 @@ def odt_text(data: bytes) -> tuple[str, list[Mark]]:
             if info.file_size > MAX_XML_BYTES:
                 raise WordFileError("content.xml too large")
             root = ElementTree.fromstring(archive.read(info))
+        body = root.find(f"{{{ODF_OFFICE}}}body/{{{ODF_OFFICE}}}text")
+        if body is None:
+            raise WordFileError("not a readable .odt file: no text body")
+        return _joined(_odt_blocks(body, _odt_style_parents(root)))
     except WordFileError:
         raise
-    except Exception as error:  # zipfile, zlib and expat raise many kinds
+    except Exception as error:  # zipfile, zlib, expat; RecursionError on absurd nesting
         raise WordFileError(f"not a readable .odt file: {type(error).__name__}: {error}") from None
-    parents = _odt_style_parents(root)
-    body = root.find(f"{{{ODF_OFFICE}}}body/{{{ODF_OFFICE}}}text")
-    if body is None:
-        raise WordFileError("not a readable .odt file: no text body")
-    return _joined(_odt_blocks(body, parents))
 
 
 def _odt_style_parents(root: ElementTree.Element) -> dict[str, str]:
