@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import zhextract
+from zhextract.doc import Source
 
 ARTICLE = (
     "圖片來源：本社資料照\n"
@@ -173,3 +174,17 @@ def test_title_keeps_a_space_where_the_source_spaces_it(title: str, meta_title: 
     record = zhextract.load("fast")(f"{title}\n今天的內容在這裡。\n")
     assert record["meta"]["title"] == meta_title
     assert record["paragraphs"][0]["role"] == "title"
+
+
+def test_title_marked_by_style_after_the_body_began_is_still_the_title() -> None:
+    opening = (
+        "本報告依據年度工作計畫編寫，說明各項指標的定義、資料來源與計算方式，供各單位參考使用。"
+    )
+    raw = f"{opening}\n年度績效報告\n各項指標均達成目標。\n"
+    start = raw.index("年度績效報告")
+    source = Source(path=None, sha256="0" * 64, marks=[(start, start + 6, "title")])
+    record = zhextract.load("fast")(raw, source=source)
+    assert record["meta"]["title"] == "年度績效報告"
+    assert [p["role"] for p in record["paragraphs"]] == ["body", "title", "body"]
+    unmarked = zhextract.load("fast")(raw)
+    assert "title" not in unmarked["meta"]

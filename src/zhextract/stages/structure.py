@@ -221,15 +221,17 @@ def _mark_preamble(doc: Doc) -> None:
         preamble.append(paragraph)
     if preamble and not (len(preamble) == 1 and len(doc.paragraphs) == 1):
         _mark_title_and_byline(doc, preamble)
-    styled_title = next((p for p in doc.paragraphs if p["role"] == "title"), None)
-    if styled_title is not None and "title" not in doc.meta:
-        doc.meta["title"] = spaced_title(doc, styled_title)
+    title_elsewhere = next((p for p in doc.paragraphs if p["role"] == "title"), None)
+    if title_elsewhere is not None and "title" not in doc.meta:  # styled, after the body began
+        doc.meta["title"] = spaced_title(doc, title_elsewhere)
 
 
 def _mark_title_and_byline(doc: Doc, preamble: list[Span]) -> None:
-    bylines = [p for p in preamble if _pattern("news_byline").match(_text(doc, p))]
+    """The styled title, else the first line that is no news byline, is the title; the
+    other lines are bylines, affiliations or a subtitle."""
+    bylines = {id(p) for p in preamble if _pattern("news_byline").match(_text(doc, p))}
     title = next((p for p in preamble if p["role"] == "title"), None) or next(
-        (p for p in preamble if p not in bylines), None
+        (p for p in preamble if id(p) not in bylines), None
     )
     if title is not None:
         title["role"] = "title"
