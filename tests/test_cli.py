@@ -182,7 +182,7 @@ def test_bad_files_fail_alone(
         f"error: {(corpus / 'a' / 'image.md').as_posix()}: binary file (not text): contains NUL bytes",
         f"error: {(corpus / 'empty.txt').as_posix()}: empty file",
         f"error: {unknown.as_posix()}: unsupported file type '.pptx' "
-        "(expected .txt, .md, .html, .htm, .pdf)",
+        "(expected .txt, .md, .html, .htm, .pdf, .docx, .odt)",
         f"error: {(tmp_path / 'missing.txt').as_posix()}: no such file or directory",
     ]
     assert "Traceback" not in err

@@ -99,3 +99,20 @@ def test_seed_reflow(seed_record: dict) -> None:
     assert "投資1兆美元" in text
     assert "\n\n" not in text
     assert len(seed_record["paragraphs"]) == 17
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("新聞聯絡人：交通部觀光署　陳冠宇科長", "新聞聯絡人：交通部觀光署 陳冠宇科長"),
+        ("颱風警報解除　各地恢復上班", "颱風警報解除 各地恢復上班"),
+        ("報名至9月底止　名額100人", "報名至9月底止 名額100人"),
+        ("聯絡人：陳　冠　宇", "聯絡人：陳冠宇"),  # letter-spacing between single characters
+        ("預算 3,000 億 元", "預算3,000億元"),  # plain stray spaces
+    ],
+)
+def test_ideographic_space_between_phrases_stays_one_space(raw: str, expected: str) -> None:
+    text, offsets, _ = normalize_text(raw)
+    assert text == expected
+    for index, char in enumerate(text):
+        assert raw[offsets[index]] == ("\u3000" if char == " " and "\u3000" in raw else char)

@@ -294,7 +294,8 @@ def test_html_without_text_is_an_error() -> None:
 def test_pdf_text_layer(pages: list[list[str]]) -> None:
     data = minimal_pdf(pages)
     text, source = read_bytes_as(data, "report.pdf")
-    assert text.split("\n") == [line for lines in pages for line in lines]
+    # Each page ends with a form feed, as pdftotext writes it.
+    assert text == "".join("\n".join(lines) + "\n\f" for lines in pages)
     assert (source.path, source.encoding) == ("report.pdf", "pdf")
     assert source.sha256 == hashlib.sha256(data).hexdigest()
 
@@ -315,13 +316,21 @@ def read_bytes_as(data: bytes, name: str) -> tuple[str, Source]:
 
 @pytest.mark.parametrize(
     ("name", "kind"),
-    [("a.txt", "text"), ("b.MD", "text"), ("c.html", "html"), ("d.Htm", "html"), ("e.pdf", "pdf")],
+    [
+        ("a.txt", "text"),
+        ("b.MD", "text"),
+        ("c.html", "html"),
+        ("d.Htm", "html"),
+        ("e.pdf", "pdf"),
+        ("f.docx", "docx"),
+        ("g.ODT", "odt"),
+    ],
 )
 def test_kind_by_suffix(name: str, kind: str) -> None:
     assert kind_of(name) == kind
 
 
-@pytest.mark.parametrize("name", ["slides.pptx", "README", "data.json"])
+@pytest.mark.parametrize("name", ["slides.pptx", "README", "data.json", "old.doc"])
 def test_unsupported_types(name: str, tmp_path: Path) -> None:
     path = tmp_path / name
     path.write_text("內容", encoding="utf-8")
@@ -329,7 +338,7 @@ def test_unsupported_types(name: str, tmp_path: Path) -> None:
     with pytest.raises(UnsupportedTypeError) as raised:
         read_path(path)
     assert str(raised.value) == (
-        f"unsupported file type {suffix} (expected .txt, .md, .html, .htm, .pdf)"
+        f"unsupported file type {suffix} (expected .txt, .md, .html, .htm, .pdf, .docx, .odt)"
     )
 
 

@@ -18,11 +18,17 @@ Span = dict[str, Any]
 
 @dataclass
 class Source:
-    """Where a document came from: its path (if any), content hash and encoding."""
+    """Where a document came from: its path (if any), content hash and encoding, and what
+    the file states about itself outside its text: `meta` (an HTML page's `published`
+    date and `author`) starts the document's `meta`; `marks` are (start, end, role)
+    offsets into the source text of lines its markup marks ("title", "heading": a Word
+    style), for the structure stage."""
 
     path: str | None = None
     sha256: str = ""
     encoding: str = "utf-8"
+    meta: dict[str, str] = field(default_factory=dict)
+    marks: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -60,7 +66,7 @@ class Doc:
         if source is None:
             digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
             source = Source(path=None, sha256=digest, encoding="utf-8")
-        return cls(raw=raw, source=source, doc_date=doc_date)
+        return cls(raw=raw, source=source, doc_date=doc_date, meta=dict(source.meta))
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Source offsets `[start, end)` of the logical span `[start, end)`."""

@@ -2,8 +2,12 @@
 
 Plain text (.txt, .md) is decoded as it is; an HTML page (.html, .htm) is decoded, then
 reduced to its main text by trafilatura (navigation, footers and other boilerplate go),
-one line per title or paragraph; a PDF (.pdf) gives its text layer through pypdf, pages
-joined with newlines (the normalize stage repairs the line layout).
+one line per title or paragraph, with its byline kept and its date and author in
+`Source.meta` (see `reading_html`); a Word file (.docx, .odt) gives its paragraphs,
+headings and table rows one per line, its title and headings marked by style in
+`Source.marks` (see `reading_word`); a PDF (.pdf) gives its text layer through pypdf, a
+form feed at each page end (the normalize stage drops running headers, footers and
+page numbers there and repairs the line layout).
 
 Encodings: byte-order marks decide first; bytes with NULs are UTF-16 without a BOM when
 they decode to text, else binary; then strict UTF-8; then charset-normalizer, asked about
@@ -23,8 +27,11 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .doc import Source
+from .reading_html import page_extras, with_byline
+from .reading_word import WordFileError, docx_text, is_docx, is_odt, odt_text
 
 # Longest mark first: the UTF-32 LE mark starts with the UTF-16 LE one.
 BYTE_ORDER_MARKS = (
@@ -50,8 +57,16 @@ CHARSET_SCAN_BYTES = 4096
 # Libraries whose log warnings about odd input would otherwise reach stderr.
 QUIET_LOGGERS = ("pypdf", "trafilatura", "htmldate", "courlan", "justext")
 
-TEXT, HTML, PDF = "text", "html", "pdf"
-KIND_BY_SUFFIX = {".txt": TEXT, ".md": TEXT, ".html": HTML, ".htm": HTML, ".pdf": PDF}
+TEXT, HTML, PDF, DOCX, ODT = "text", "html", "pdf", "docx", "odt"
+KIND_BY_SUFFIX = {
+    ".txt": TEXT,
+    ".md": TEXT,
+    ".html": HTML,
+    ".htm": HTML,
+    ".pdf": PDF,
+    ".docx": DOCX,
+    ".odt": ODT,
+}
 SUPPORTED_SUFFIXES = tuple(KIND_BY_SUFFIX)
 
 
@@ -81,7 +96,8 @@ class UnsupportedTypeError(DocumentError):
 
 
 def kind_of(path: str | Path) -> str:
-    """ "text", "html" or "pdf" by the file's suffix; UnsupportedTypeError otherwise."""
+    """ "text", "html", "pdf", "docx" or "odt" by the file's suffix; UnsupportedTypeError
+    otherwise."""
     suffix = Path(path).suffix
     kind = KIND_BY_SUFFIX.get(suffix.lower())
     if kind is None:
@@ -94,6 +110,10 @@ def sniff_kind(data: bytes) -> str:
     head = data[:1024].lstrip().lower()
     if head.startswith(b"%pdf-"):
         return PDF
+    if is_docx(data):
+        return DOCX
+    if is_odt(data):
+        return ODT
     if head.startswith((b"<!doctype html", b"<html")):
         return HTML
     return TEXT
@@ -116,11 +136,13 @@ def read_file_bytes(path: str | Path) -> bytes:
 
 
 def read_document(data: bytes, path: str | None, kind: str) -> tuple[str, Source]:
-    """Text and Source of `data` read as `kind` ("text", "html" or "pdf")."""
+    """Text and Source of `data` read as `kind` ("text", "html", "pdf", "docx", "odt")."""
     readers: dict[str, Callable[[bytes, str | None], tuple[str, Source]]] = {
         TEXT: read_bytes,
         HTML: read_html_bytes,
         PDF: read_pdf_bytes,
+        DOCX: read_docx_bytes,
+        ODT: read_odt_bytes,
     }
     return readers[kind](data, path)
 
@@ -142,11 +164,15 @@ def read_html_bytes(data: bytes, path: str | None) -> tuple[str, Source]:
         raise EmptyDocumentError()
     markup, encoding = _decode_html(data)
     _check_is_text(markup)
-    text = html_main_text(markup)
-    return text, Source(path=path, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
+    with _quiet_libraries():
+        extras = page_extras(markup)
+    text = with_byline(html_main_text(markup if extras.tree is None else extras.tree), extras)
+    digest = hashlib.sha256(data).hexdigest()
+    return text, Source(path, digest, encoding, meta=extras.meta)
 
 
-def html_main_text(markup: str) -> str:
+def html_main_text(markup: str | Any) -> str:
+    """The main text of a page, given as markup or as a tree parsed by trafilatura."""
     import trafilatura
 
     with _quiet_libraries():
@@ -179,16 +205,48 @@ def _decode_html(data: bytes) -> tuple[str, str]:
 
 
 def read_pdf_bytes(data: bytes, path: str | None) -> tuple[str, Source]:
-    """The text layer of a PDF, its pages joined with newlines."""
+    """The text layer of a PDF, each page ending with a line break and a form feed (as
+    pdftotext writes it), so the normalize stage can find the running headers, footers
+    and page numbers at the page breaks."""
     if not data:
         raise EmptyDocumentError()
     pages = pdf_page_texts(data)
-    # pypdf ends most pages with a line break; one newline between pages is enough.
-    text = "\n".join(page.rstrip("\n") for page in pages)
+    # pypdf ends most pages with a line break; one is enough.
+    text = "".join(page.rstrip("\n") + "\n\f" for page in pages)
     if not text.strip():
         raise DocumentError("no text layer (scanned PDF?)")
     _check_is_text(text)
     return text, Source(path=path, sha256=hashlib.sha256(data).hexdigest(), encoding="pdf")
+
+
+def read_docx_bytes(data: bytes, path: str | None) -> tuple[str, Source]:
+    """A .docx file's paragraphs, headings and table rows, one per line."""
+    return _read_word(data, path, docx_text, "docx")
+
+
+def read_odt_bytes(data: bytes, path: str | None) -> tuple[str, Source]:
+    """An .odt file's paragraphs, headings and table rows, one per line."""
+    return _read_word(data, path, odt_text, "odt")
+
+
+def _read_word(
+    data: bytes,
+    path: str | None,
+    reader: Callable[[bytes], tuple[str, list[tuple[int, int, str]]]],
+    encoding: str,
+) -> tuple[str, Source]:
+    if not data:
+        raise EmptyDocumentError()
+    try:
+        with _quiet_libraries():
+            text, marks = reader(data)
+    except WordFileError as error:
+        raise DocumentError(_one_line(str(error))) from None
+    if not text.strip():
+        raise DocumentError(f"no text in the .{encoding} file")
+    _check_is_text(text)
+    digest = hashlib.sha256(data).hexdigest()
+    return text, Source(path, digest, encoding, marks=marks)
 
 
 def pdf_page_texts(data: bytes) -> list[str]:

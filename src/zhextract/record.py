@@ -10,7 +10,7 @@ from typing import Any
 
 from .doc import Doc, Span
 
-SCHEMA_VERSION = "1.1"  # 1.1: figures low/high, percentage points as fractions, omitted; dates week/quarter/half values, range, basis
+SCHEMA_VERSION = "1.1"  # 1.1: figures low/high, percentage points as fractions, omitted; meta.published ISO; dates week/quarter/half values, range, basis
 # Value types that JSON writes as they are (`json_ready` leaves them alone).
 PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 SPAN_LISTS = (

@@ -2,7 +2,8 @@
 
 PDF extraction leaves hard line breaks (often with a blank line after every line),
 page-break artefacts (a stray leading space), indentation for paragraph starts and stray
-spaces between CJK characters and digits (`今(2025)年 2月 7 日`). This stage rejoins
+spaces between CJK characters and digits (`今(2025)年 2月 7 日`). This stage drops
+running headers, footers and page numbers at page breaks (see `page_furniture`), rejoins
 wrapped lines into paragraphs, drops those spaces, folds full-width letters and digits
 (NFKC, one character to one character) and records, for every output character, the
 source offset it came from.
@@ -18,6 +19,7 @@ from functools import cache
 
 from ..doc import Doc
 from ..registry import Stage, register_stage
+from .page_furniture import PAGE_BREAK, drop_page_furniture
 
 TERMINAL_PUNCT = "。！？!?；;…"
 CLOSING_PUNCT = "」』）)】〕》\"'”’"
@@ -33,6 +35,14 @@ PARAGRAPH_START = re.compile(
 )
 
 
+# A line that is only a byline (`作者：李文傑`) ends its paragraph even in hard-wrapped
+# text, so the affiliation line after it stays apart.
+BYLINE_LINE = re.compile(
+    r"(?:作者|撰文|文|記者|譯者|編譯)\s*[：:／/]\s*[\u4e00-\u9fff·]{2,5}"
+    r"(?:\s*[、，,]\s*[\u4e00-\u9fff·]{2,5})*"
+)
+
+
 @dataclass
 class _Line:
     text: str  # the line without its leading and trailing spaces
@@ -45,6 +55,8 @@ class _Line:
 def normalize_text(raw: str) -> tuple[str, list[int], list[tuple[int, int]]]:
     """Logical text, offset map (len(text) + 1 entries) and paragraph spans of `raw`."""
     folded, sources = _fold_characters(raw)
+    if PAGE_BREAK in folded:
+        folded, sources = drop_page_furniture(folded, sources)
     lines, gaps = _split_lines(folded, sources)
     if not lines:
         return "", [len(raw)], []
@@ -142,6 +154,7 @@ def _group_paragraphs(
     hard_gap = 2 if double_spaced else 1
     wrapped = _looks_hard_wrapped(lines)
     median = statistics.median(len(line.text) for line in lines)
+    full_length = _full_length(lines)
     paragraphs: list[list[_Line]] = [[lines[0]]]
     for previous, line, gap in zip(lines, lines[1:], gaps):
         is_break = (
@@ -149,6 +162,7 @@ def _group_paragraphs(
             or not wrapped
             or _starts_paragraph(line)
             or _ends_paragraph(previous, median)
+            or _is_standalone(previous, full_length)
         )
         if is_break:
             paragraphs.append([line])
@@ -176,8 +190,7 @@ def _looks_hard_wrapped(lines: list[_Line]) -> bool:
     at least three such lines, so that a few header fields are not taken for wraps."""
     if len(lines) < 2:
         return False
-    lengths = sorted(len(line.text) for line in lines)
-    full_width = 0.75 * lengths[round(0.9 * (len(lengths) - 1))]
+    full_width = 0.75 * _full_length(lines)
     wrapped_lines = sum(
         len(line.text) >= full_width and line.text[-1] not in TERMINAL_PUNCT + CLOSING_PUNCT + "：:"
         for line in lines[:-1]
@@ -187,6 +200,19 @@ def _looks_hard_wrapped(lines: list[_Line]) -> bool:
 
 def _starts_paragraph(line: _Line) -> bool:
     return line.indent >= 2 or PARAGRAPH_START.match(line.text) is not None
+
+
+def _is_standalone(line: _Line, full_length: int) -> bool:
+    """A byline (`作者：李文傑`), or a line less than half the full line length: in
+    wrapped text only a title, heading, byline, affiliation or a paragraph's last line
+    is that short, and the line after each starts another paragraph."""
+    return BYLINE_LINE.fullmatch(line.text) is not None or len(line.text) < 0.5 * full_length
+
+
+def _full_length(lines: list[_Line]) -> int:
+    """The length of a full line: most lines of wrapped text are this long or shorter."""
+    lengths = sorted(len(line.text) for line in lines)
+    return lengths[round(0.9 * (len(lengths) - 1))]
 
 
 def _ends_paragraph(line: _Line, median_length: float) -> bool:
@@ -208,19 +234,28 @@ def _is_latin(char: str) -> bool:
 
 
 def _drop_stray_spaces(text: str, offsets: list[int]) -> tuple[str, list[int]]:
-    """Keep one space only between Latin/digit runs, or between a Latin letter and CJK."""
+    """Keep one space only between Latin/digit runs, between a Latin letter and CJK, or
+    where an ideographic space separates two phrases (`大漲逾600點　成交值衝上`,
+    `新創企業署　王淑芬科長`; not the letter-spacing of `王　小　明`)."""
     if " " not in text and "\u3000" not in text:
         return text, offsets
     texts: list[str] = []
     kept: list[int] = []
     done = 0
-    for run in SPACE_RUN.finditer(text):
-        start, end = run.span()
+    runs = [run.span() for run in SPACE_RUN.finditer(text)]
+    next_starts = [start for start, _ in runs[1:]] + [len(text)]
+    for (start, end), next_start in zip(runs, next_starts):
         texts.append(text[done:start])
         kept.extend(offsets[done:start])
-        if start > 0 and end < len(text) and _keeps_space(text[start - 1], text[end]):
+        inside = start > 0 and end < len(text)
+        separates_phrases = (
+            "\u3000" in text[start:end] and start - done >= 2 and next_start - end >= 2
+        )
+        if inside and (separates_phrases or _keeps_space(text[start - 1], text[end])):
+            # The space maps to the ideographic space where one separates the phrases.
+            at = start + text[start:end].find("\u3000") if separates_phrases else start
             texts.append(" ")
-            kept.append(offsets[start])
+            kept.append(offsets[at])
         done = end
     texts.append(text[done:])
     kept.extend(offsets[done:])

@@ -7,6 +7,8 @@ the extent of the section's content) and editorial notes to `doc.notes`.
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import json
 import re
 from functools import cache
@@ -15,6 +17,8 @@ from typing import Any
 
 from ..doc import Doc, Span
 from ..registry import Stage, register_stage
+
+ROC_OFFSET = 1911  # 民國 1 is 1912
 
 
 @cache
@@ -68,6 +72,7 @@ def make_structure_stage() -> Stage:
             paragraph["role"] = "body"
         _mark_credits_and_notes(doc)
         _mark_fields(doc)
+        _mark_styled_lines(doc)
         _mark_headings(doc)
         _mark_preamble(doc)
         _read_dateline(doc)
@@ -106,7 +111,46 @@ def _mark_fields(doc: Doc) -> None:
             key, value = field.group("key"), field.group("value").strip()
             doc.meta.setdefault("fields", {})[key] = value
             if key in meta_keys:
-                doc.meta.setdefault(meta_keys[key], value)
+                meta_key = meta_keys[key]
+                if meta_key == "published":
+                    value = field_date(value) or value
+                doc.meta.setdefault(meta_key, value)
+
+
+def field_date(value: str) -> str | None:
+    """The ISO date of a date field's value: `113-10-08`, `113.10.08`, `113/10/08` and
+    `民國113年10月8日` are 民國 years (two or three digits, +1911); four digits are
+    Gregorian. None when the value does not start with a valid full date."""
+    match = _pattern("field_date").match(value)
+    if match is None:
+        return None
+    year = int(match.group("year"))
+    if len(match.group("year")) < 4:
+        year += ROC_OFFSET
+    month = match.group("month") or match.group("month_cn")
+    day = match.group("day") or match.group("day_cn")
+    try:
+        return dt.date(year, int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def _mark_styled_lines(doc: Doc) -> None:
+    """Titles and headings that the file's own styles mark (a Word heading style): the
+    paragraphs inside a marked source line take its role."""
+    marks = sorted(doc.source.marks)
+    if not marks:
+        return
+    starts = [start for start, _, _ in marks]
+    for paragraph in doc.paragraphs:
+        if paragraph["role"] != "body" or paragraph["end"] <= paragraph["start"]:
+            continue
+        source_start, source_end = doc.source_span(paragraph["start"], paragraph["end"])
+        index = bisect.bisect_right(starts, source_start) - 1
+        if index >= 0 and source_end <= marks[index][1]:
+            role = marks[index][2]
+            if role == "heading" or (role == "title" and not _has_role(doc, "title")):
+                paragraph["role"] = role
 
 
 def _read_dateline(doc: Doc) -> None:
@@ -131,7 +175,11 @@ def _note(doc: Doc, paragraph: Span, kind: str) -> Span:
 
 
 def _mark_headings(doc: Doc) -> None:
-    headings = [p for p in doc.paragraphs if p["role"] == "body" and is_heading(_text(doc, p))]
+    headings = [
+        p
+        for p in doc.paragraphs
+        if p["role"] == "heading" or (p["role"] == "body" and is_heading(_text(doc, p)))
+    ]
     for paragraph in headings:
         paragraph["role"] = "heading"
     next_starts = [p["start"] for p in headings[1:]] + [len(doc.text) + 1]
@@ -165,30 +213,102 @@ def _mark_preamble(doc: Doc) -> None:
     for paragraph in doc.paragraphs:
         if paragraph["role"] in ("image_credit", "field", "document_kind"):
             continue
-        if paragraph["role"] != "body" or not _is_short_line(_text(doc, paragraph)):
+        styled_title = paragraph["role"] == "title"
+        if not styled_title and (
+            paragraph["role"] != "body" or not _is_short_line(_text(doc, paragraph))
+        ):
             break
         preamble.append(paragraph)
-    if not preamble or (len(preamble) == 1 and len(doc.paragraphs) == 1):
-        return
-    title, *rest = preamble
-    title["role"] = "title"
-    doc.meta["title"] = _text(doc, title)
-    for paragraph in rest:
-        _mark_byline_or_affiliation(doc, paragraph)
+    if preamble and not (len(preamble) == 1 and len(doc.paragraphs) == 1):
+        _mark_title_and_byline(doc, preamble)
+    title_elsewhere = next((p for p in doc.paragraphs if p["role"] == "title"), None)
+    if title_elsewhere is not None and "title" not in doc.meta:  # styled, after the body began
+        doc.meta["title"] = spaced_title(doc, title_elsewhere)
+
+
+def _mark_title_and_byline(doc: Doc, preamble: list[Span]) -> None:
+    """The styled title, else the first line that is no news byline, is the title; the
+    other lines are bylines, affiliations or a subtitle."""
+    bylines = {id(p) for p in preamble if _pattern("news_byline").match(_text(doc, p))}
+    title = next((p for p in preamble if p["role"] == "title"), None) or next(
+        (p for p in preamble if id(p) not in bylines), None
+    )
+    if title is not None:
+        title["role"] = "title"
+        doc.meta["title"] = spaced_title(doc, title)
+    for paragraph in preamble:
+        if paragraph is not title:
+            _mark_byline_or_affiliation(doc, paragraph)
+
+
+def spaced_title(doc: Doc, title: Span) -> str:
+    """The title paragraph's text with one space wherever the source separates two parts
+    of it by spaces (`大漲逾600點　成交值衝上`): the normalize stage drops spaces between
+    CJK characters, a title's spaced parts are phrases. Plain spaces beside Latin
+    letters or digits (`2月 7 日`, PDF extraction's) and spaces between single
+    characters (`新 聞 稿`, letter-spacing) are no separators."""
+    start, end = title["start"], title["end"]
+    text = doc.text
+    if len(doc.offset_map) != len(text) + 1:
+        return text[start:end]
+    gaps = [index for index in range(start + 1, end) if _separated(doc, index)]
+    bounds = [start, *gaps, end]
+    kept = [
+        gap
+        for before, gap, after in zip(bounds, bounds[1:], bounds[2:])
+        if gap - before >= 2 and after - gap >= 2
+    ]
+    parts = [text[a:b] for a, b in zip([start, *kept], [*kept, end])]
+    return " ".join(parts)
+
+
+def _separated(doc: Doc, index: int) -> bool:
+    """Whether the source holds only spaces (at least one) between text[index - 1] and
+    text[index], neither of which is a space, and either the spaces include an
+    ideographic one (typed on purpose) or neither neighbour is a Latin letter or digit."""
+    left, right = doc.text[index - 1], doc.text[index]
+    if left.isspace() or right.isspace():
+        return False
+    gap = doc.raw[doc.offset_map[index - 1] + 1 : doc.offset_map[index]]
+    if not gap or gap.strip(" \t\u00a0\u3000"):
+        return False
+    return "\u3000" in gap or not (left.isascii() or right.isascii())
 
 
 def _mark_byline_or_affiliation(doc: Doc, paragraph: Span) -> None:
     text = _text(doc, paragraph)
+    if _read_news_byline(doc, paragraph):
+        return
     name = _byline_name(text)
-    if name and "author" not in doc.meta:
+    if name and not _has_role(doc, "author"):
         paragraph["role"] = "author"
-        doc.meta["author"] = name
+        doc.meta.setdefault("author", name)
     elif _is_affiliation(text) and "affiliation" not in doc.meta:
         paragraph["role"] = "affiliation"
         doc.meta["affiliation"] = text
-    elif "subtitle" not in doc.meta and "author" not in doc.meta:
+    elif "subtitle" not in doc.meta and not _has_role(doc, "author"):
         paragraph["role"] = "subtitle"
         doc.meta["subtitle"] = text
+
+
+def _read_news_byline(doc: Doc, paragraph: Span) -> bool:
+    """A news byline line, `記者陳怡君／台北報導　2024年10月3日`: the reporter, the
+    place and the date (the publication date when nothing earlier gave one)."""
+    match = _pattern("news_byline").match(_text(doc, paragraph))
+    if match is None or _has_role(doc, "author"):
+        return False
+    paragraph["role"] = "author"
+    doc.meta.setdefault("author", match.group("name"))
+    if match.group("place"):
+        doc.meta.setdefault("dateline_place", match.group("place"))
+    published = field_date(match.group("date") or "")
+    if published:
+        doc.meta.setdefault("published", published)
+    return True
+
+
+def _has_role(doc: Doc, role: str) -> bool:
+    return any(paragraph["role"] == role for paragraph in doc.paragraphs)
 
 
 def _text(doc: Doc, span: Span) -> str:
