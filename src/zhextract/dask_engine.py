@@ -285,9 +285,9 @@ def partitions(jobs: Sequence[Job], partition_bytes: int = PARTITION_BYTES) -> l
 class DaskEngine:
     """An engine for `batch.run_batch` that runs the jobs on the cluster behind `client`."""
 
-    def __init__(self, client: Client, partition_bytes: int = PARTITION_BYTES) -> None:
+    def __init__(self, client: Client, partition_bytes: int | None = None) -> None:
         self.client = client
-        self.partition_bytes = partition_bytes
+        self.partition_bytes = partition_bytes or PARTITION_BYTES
 
     def __call__(
         self,
