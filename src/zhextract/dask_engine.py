@@ -31,12 +31,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import math
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
@@ -72,13 +73,14 @@ if TYPE_CHECKING:
 
     from .pipeline import Pipeline
 
-# About 1.3 s of the default pipeline's work on one core of the bench machine, against a
-# scheduling cost of a few milliseconds per task (README, "Scaling out").
-PARTITION_BYTES = 256 * 1024
+# About a second of the fast pipeline's work on one core of the bench machine (more for the
+# default), against Dask's cost of a few milliseconds per task (README, "Scaling out").
+PARTITION_BYTES = 64 * 1024
 URL_MARK = "://"
 LOCAL_PROTOCOLS = frozenset({"file", "local"})
 # Filesystems held in the client process's memory: workers cannot see them.
 CLIENT_MEMORY_PROTOCOLS = frozenset({"memory"})
+THREADS_RECOUNT_SECONDS = 1.0
 WORKER_DIED = "worker process died"  # the local engine's words for the same event
 PART_NAME = "part-{index:05d}.jsonl"
 
@@ -230,9 +232,8 @@ def _read_error(error: OSError) -> str:
 # ---------------------------------------------------------------- on the workers
 
 
-@lru_cache(maxsize=4)
 def worker_pipeline(pipeline_name: str, overrides: tuple[tuple[str, str], ...] = ()) -> Pipeline:
-    """The pipeline, loaded once in each worker process."""
+    """The pipeline, loaded once in each worker process (`load` keeps it for the process)."""
     from . import load
 
     return load(pipeline_name, dict(overrides))
@@ -288,6 +289,8 @@ class DaskEngine:
     def __init__(self, client: Client, partition_bytes: int | None = None) -> None:
         self.client = client
         self.partition_bytes = partition_bytes or PARTITION_BYTES
+        self._thread_count = 0
+        self._threads_asked_at = -math.inf
 
     def __call__(
         self,
@@ -343,11 +346,18 @@ class DaskEngine:
     def _fill(
         self, running: dict[Hashable, tuple[int, Future]], submit_next: Callable[[], bool]
     ) -> None:
-        """Keep a few partitions queued per worker thread, so none waits for the next; the
-        count is asked again each time, as a cluster may grow or shrink during a run."""
-        wanted = IN_FLIGHT_PER_WORKER * max(sum(self.client.nthreads().values()), 1)
+        """Keep a few partitions queued per worker thread, so none waits for the next."""
+        wanted = IN_FLIGHT_PER_WORKER * max(self._threads(), 1)
         while len(running) < wanted and submit_next():
             pass
+
+    def _threads(self) -> int:
+        """The cluster's worker threads, asked again now and then: it may grow or shrink."""
+        now = time.monotonic()
+        if now - self._threads_asked_at > THREADS_RECOUNT_SECONDS:
+            self._thread_count = sum(self.client.nthreads().values())
+            self._threads_asked_at = now
+        return self._thread_count
 
 
 def _absolute(job: Job) -> Job:
