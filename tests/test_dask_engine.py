@@ -18,6 +18,7 @@ import pytest
 pytest.importorskip("distributed", reason="the dask extra is not installed")
 fsspec = pytest.importorskip("fsspec", reason="the dask extra is not installed")
 
+import dask  # noqa: E402
 import dask.bag  # noqa: E402
 from distributed import Client, LocalCluster  # noqa: E402
 from test_batch import output_files, read_summary  # noqa: E402
@@ -73,10 +74,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as local_cluster:
-        yield local_cluster
+    with dask_engine.local_cluster(2, dashboard=False) as two_workers:
+        yield two_workers
 
 
 @pytest.fixture(scope="module")
@@ -389,3 +388,11 @@ def test_extract_bag_raises_for_a_bad_document(corpus: Path, client: Client) -> 
     bag = dask.bag.from_sequence([str(corpus / BAD_NAME)])
     with pytest.raises(ValueError, match="contains NUL bytes"):
         extract_bag(bag, PIPELINE, paths=True).compute()
+
+
+def test_local_workers_run_without_dask_memory_trimming(client: Client) -> None:
+    if "MALLOC_TRIM_THRESHOLD_" in os.environ:
+        pytest.skip("MALLOC_TRIM_THRESHOLD_ is set for this process, and so for its workers")
+    values = client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values()
+    assert list(values) == [None, None]
+    assert dask.config.get("distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_") == 65536

@@ -18,11 +18,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from distributed import Client, LocalCluster
+from distributed import Client
 
 from .batch import WARM_UP_TEXT, Job, Settings, plan_jobs, run_batch
 from .bench import sample_documents
-from .dask_engine import PARTITION_BYTES, DaskEngine, process_partition, worker_pipeline
+from .dask_engine import (
+    PARTITION_BYTES,
+    DaskEngine,
+    local_cluster,
+    process_partition,
+    worker_pipeline,
+)
 from .pipeline import load
 
 OVERHEAD_SHARE = 0.05  # Dask's cost per task may take this share of the work
@@ -59,12 +65,7 @@ def run_engines(
     task_seconds = 0.0
     for workers in (1, 2):
         started = time.perf_counter()
-        with (
-            LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+        with local_cluster(workers) as cluster, Client(cluster) as client:
             client.run(_warm_up, pipeline_name)
             print(f"  dask cluster of {workers} started in {time.perf_counter() - started:.1f} s")
             engine = DaskEngine(client, partition_bytes)
