@@ -269,7 +269,9 @@ def memory_corpus(corpus: Path) -> Iterator[str]:
     memory.rm("/zhextract-test", recursive=True)
 
 
-def test_memory_inputs_written_through_a_file_url(
+@pytest.mark.parametrize("protocol", ["memory", "file"])
+def test_url_inputs_written_through_a_file_url(
+    protocol: str,
     memory_corpus: str,
     corpus: Path,
     cluster: LocalCluster,
@@ -279,21 +281,43 @@ def test_memory_inputs_written_through_a_file_url(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """memory:// files are read by the client, file:// ones by the workers."""
+    url = memory_corpus if protocol == "memory" else corpus.as_uri()
     options = ["--pipeline", PIPELINE, "--engine", "dask", "--scheduler", cluster.scheduler_address]
-    code, _, err = run_cli(capsys, "run", memory_corpus, "-o", tmp_path.as_uri(), *options)
+    code, _, err = run_cli(capsys, "run", url, "-o", tmp_path.as_uri(), *options)
     assert code == 1
-    assert error_lines(err) == [f"error: {memory_corpus}/{BAD_NAME}: {BAD_REASON}"]
+    assert error_lines(err) == [f"error: {url}/{BAD_NAME}: {BAD_REASON}"]
     written = output_files(tmp_path)
     expected = output_files(local_runs["json"])
     assert written.keys() == expected.keys()
     for name, content in written.items():
         record, local_record = json.loads(content), json.loads(expected[name])
-        assert (
-            record["source"]["path"]
-            == f"{memory_corpus}/{Path(name).with_suffix('.txt').as_posix()}"
-        )
+        assert record["source"]["path"] == f"{url}/{Path(name).with_suffix('.txt').as_posix()}"
         local_record["source"]["path"] = record["source"]["path"]
         assert record == local_record
+
+
+def test_an_unreadable_url_fails_as_an_unreadable_local_file(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.txt"
+    jobs = [
+        Job(missing, missing.as_posix(), PurePosixPath("a.json")),
+        Job(Path(missing.as_uri()), missing.as_uri(), PurePosixPath("b.json")),
+        Job(
+            Path(f"{tmp_path.as_uri()}/x.txt"),
+            f"{tmp_path.as_uri()}/x.txt",
+            PurePosixPath("c.json"),
+        ),
+    ]
+    (tmp_path / "x.txt").write_text(generated_text(1), encoding="utf-8")
+    outcomes = dask_engine.process_partition(jobs, PIPELINE, Settings(tmp_path), [None] * 3)
+    assert [outcome.error for outcome in outcomes] == [
+        "cannot read file: No such file or directory",
+        "cannot read file: No such file or directory",
+        None,
+    ]
+    assert json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["text"].startswith(
+        generated_text(1).strip()
+    )
 
 
 def test_url_inputs_are_planned_as_local_ones(memory_corpus: str, corpus: Path) -> None:
