@@ -18,9 +18,10 @@ import pytest
 pytest.importorskip("distributed", reason="the dask extra is not installed")
 fsspec = pytest.importorskip("fsspec", reason="the dask extra is not installed")
 
+import cloudpickle  # noqa: E402
 import dask  # noqa: E402
 import dask.bag  # noqa: E402
-from distributed import Client, LocalCluster  # noqa: E402
+from distributed import Client, LocalCluster, WorkerPlugin  # noqa: E402
 from test_batch import output_files, read_summary  # noqa: E402
 from test_cli import error_lines, run_cli  # noqa: E402
 
@@ -420,3 +421,48 @@ def test_local_workers_run_without_dask_memory_trimming(client: Client) -> None:
     values = client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values()
     assert list(values) == [None, None]
     assert dask.config.get("distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_") == 65536
+
+
+POISON_NAME = "poison.txt"
+
+
+class KillOnPoison(WorkerPlugin):
+    """Makes a worker process exit at once when it reaches a document named POISON_NAME,
+    as a crash in a native library or the out-of-memory killer would."""
+
+    def setup(self, worker: object) -> None:
+        original = dask_engine.process_job
+
+        def process_or_die(job: Job, *args: object, **kwargs: object) -> object:
+            if job.display.endswith(POISON_NAME):
+                os._exit(1)
+            return original(job, *args, **kwargs)  # type: ignore[arg-type]
+
+        dask_engine.process_job = process_or_die  # type: ignore[assignment]
+
+
+cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import tests/
+
+
+def test_a_document_that_kills_its_worker_fails_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(8):
+        name = POISON_NAME if number == 3 else f"doc{number}.txt"
+        (folder / name).write_text(generated_text(number), encoding="utf-8")
+    jobs = plan_jobs([folder])
+    assert len(partitions(jobs)) == 1
+    # Dask gives up on a task the first time its worker dies (three times by default).
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        dask_engine.local_cluster(1) as one_worker,
+        Client(one_worker) as client,
+    ):
+        client.register_plugin(KillOnPoison())
+        summary = run_batch(jobs, PIPELINE, Settings(tmp_path / "out"), engine=DaskEngine(client))
+    poison = (folder / POISON_NAME).as_posix()
+    assert [(item.display, item.error) for item in summary.failures] == [
+        (poison, dask_engine.WORKER_DIED)
+    ]
+    assert summary.ok == 7
+    assert len(list((tmp_path / "out").glob("doc*.json"))) == 7

@@ -352,7 +352,10 @@ class DaskEngine:
             next_index = 0
             for future in completed:
                 index, _ = running.pop(future.key)
-                done[index] = _partition_outcomes(groups[index], future)
+                try:
+                    done[index] = future.result()
+                except KilledWorker:
+                    done[index] = self._one_by_one(groups[index], pipeline_name, settings, previous)
                 future.release()
                 self._fill(running, submit_next)
                 while next_index in done:
@@ -362,6 +365,33 @@ class DaskEngine:
             self.client.cancel([future for _, future in running.values()])
         # A worker killed between naming and renaming its temporary file leaves it behind.
         remove_stale_temporaries(settings.outdir)
+
+    def _one_by_one(
+        self,
+        group: list[Job],
+        pipeline_name: str,
+        settings: Settings,
+        previous: dict[str | None, str],
+    ) -> list[Outcome]:
+        """Outcomes of a partition whose workers kept dying (Dask gave up on it): each
+        document runs again in a task of its own, one after the other, so that only the
+        one killing its worker fails; the others were maybe just queued beside it."""
+        outcomes = []
+        for job in group:
+            future = self.client.submit(
+                process_partition,
+                [job],
+                pipeline_name,
+                settings,
+                [previous.get(job.source_path)],
+                pure=False,
+                priority=1,  # ahead of the partitions queued meanwhile
+            )
+            try:
+                outcomes.extend(future.result())
+            except KilledWorker:
+                outcomes.append(Outcome(job.display, None, error=WORKER_DIED))
+        return outcomes
 
     def _fill(
         self, running: dict[Hashable, tuple[int, Future]], submit_next: Callable[[], bool]
@@ -384,15 +414,6 @@ def _absolute(job: Job) -> Job:
     if job.path is None or is_url(job.display) or job.path.is_absolute():
         return job
     return dataclasses.replace(job, path=job.path.absolute())
-
-
-def _partition_outcomes(group: list[Job], future: Future) -> list[Outcome]:
-    try:
-        outcomes: list[Outcome] = future.result()
-        return outcomes
-    except KilledWorker:
-        # Dask gave up after the task's workers died repeatedly.
-        return [Outcome(job.display, None, error=WORKER_DIED) for job in group]
 
 
 def local_worker_count() -> int:
