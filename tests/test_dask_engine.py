@@ -354,6 +354,32 @@ def test_usage_errors(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == 2 and "--scheduler needs --engine dask" in err
     code, _, err = run_cli(capsys, "run", corpus, "-o", "memory://out", "--engine", "dask")
     assert code == 2 and "local or shared folder" in err
+    code, _, err = run_cli(capsys, "run", corpus, "-o", tmp_path, "--engine", "dask", "--jobs", "2")
+    assert code == 2 and "--jobs is for the local engine" in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_date_and_user_dictionary_keep_their_meaning(
+    corpus: Path,
+    cluster: LocalCluster,
+    client: Client,
+    small_partitions: None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    words = tmp_path / "words.txt"
+    words.write_text("外銷訂單 100 n\n觀光收入 100 n\n", encoding="utf-8")
+    inputs = corpus / "group0"
+    options = ["--pipeline", PIPELINE, "--date", "2024-05-06", "--user-dict", words]
+    run_cli(capsys, "run", inputs, "-o", tmp_path / "local", *options)
+    dask_options = ["--engine", "dask", "--scheduler", cluster.scheduler_address]
+    code, _, _ = run_cli(capsys, "run", inputs, "-o", tmp_path / "dask", *options, *dask_options)
+    assert code == 0
+    records = output_files(tmp_path / "dask")
+    assert records == output_files(tmp_path / "local")
+    first = json.loads(next(iter(records.values())))
+    assert first["doc_date"] == "2024-05-06"
+    assert first["pipeline"] != {"name": PIPELINE, "version": load(PIPELINE).version}
 
 
 # ---------------------------------------------------------------- partitions

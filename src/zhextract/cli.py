@@ -175,6 +175,8 @@ def _dask_engine_module(args: argparse.Namespace) -> ModuleType | None:
         if args.scheduler is not None:
             raise UsageError("--scheduler needs --engine dask")
         return None
+    if args.jobs != 1:
+        raise UsageError("--jobs is for the local engine: a Dask cluster has its own workers")
     try:
         from . import dask_engine
     except ImportError as error:
