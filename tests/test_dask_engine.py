@@ -4,6 +4,7 @@ memory:// inputs, with a bad document; partitions by bytes; URL inputs; the bag 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -492,3 +493,15 @@ def test_a_document_that_kills_its_worker_fails_alone(tmp_path: Path) -> None:
     ]
     assert summary.ok == 7
     assert len(list((tmp_path / "out").glob("doc*.json"))) == 7
+
+
+def test_the_dashboard_link_is_printed_only_when_there_is_a_dashboard(client: Client) -> None:
+    with_dashboard, without = io.StringIO(), io.StringIO()
+    dask_engine._announce(client, with_dashboard, dashboard=True)
+    dask_engine._announce(client, without, dashboard=False)
+    address = client.scheduler_info()["address"]
+    assert without.getvalue() == f"dask: scheduler {address}, 2 workers\n"
+    assert with_dashboard.getvalue() == (
+        f"dask: scheduler {address}, 2 workers, dashboard {client.dashboard_link}\n"
+    )
+    assert client.dashboard_link.startswith("http")
