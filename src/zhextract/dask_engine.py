@@ -74,8 +74,8 @@ if TYPE_CHECKING:
 
     from .pipeline import Pipeline
 
-# About a second of the fast pipeline's work on one core of the bench machine (more for the
-# default), against Dask's cost of a few milliseconds per task (README, "Scaling out").
+# About 1.2 s of the default pipeline's work on one core of the bench machine (a third of
+# that for the fast one), against Dask's 6 ms per task (README, "Scaling out").
 PARTITION_BYTES = 64 * 1024
 URL_MARK = "://"
 LOCAL_PROTOCOLS = frozenset({"file", "local"})
