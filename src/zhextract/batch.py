@@ -34,7 +34,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
@@ -298,15 +298,21 @@ def _renamed(job: Job, salt: int) -> Job:
 _WORKER_PIPELINE: Pipeline | None = None
 
 
+# Runs the jobs (with each one's line of an earlier records.jsonl) and yields their outcomes
+# in job order: the local engine below, or zhextract.dask_engine's cluster.
+Engine = Callable[[list[Job], str, Settings, dict[str | None, str]], Iterator[Outcome]]
+
+
 def run_batch(
     jobs: list[Job],
     pipeline_name: str,
     settings: Settings,
     workers: int = 1,
     on_outcome: Callable[[Outcome], None] | None = None,
+    engine: Engine | None = None,
 ) -> Summary:
     """Process every job, write the records and `run.json` under the output folder, and
-    return the summary."""
+    return the summary. Without an `engine`, this process or a pool of `workers` runs them."""
     started = time.perf_counter()
     remove_stale_temporaries(settings.outdir)
     summary = Summary(
@@ -314,7 +320,9 @@ def run_batch(
     )
     previous = _previous_lines(settings)
     with _journal(settings) as journal:
-        for outcome in _outcomes(jobs, pipeline_name, settings, previous, workers):
+        if engine is None:
+            engine = partial(_outcomes, workers=workers)
+        for outcome in engine(jobs, pipeline_name, settings, previous):
             summary.outcomes.append(outcome)
             if journal is not None and outcome.line is not None and not outcome.skipped:
                 journal.write(f"{outcome.line}\n")
@@ -418,12 +426,16 @@ def _load_worker_pipeline(
     _WORKER_PIPELINE = load(pipeline_name, dict(overrides))
 
 
-def process_job(job: Job, settings: Settings, previous: str | None = None) -> Outcome:
+def process_job(
+    job: Job, settings: Settings, previous: str | None = None, pipeline: Pipeline | None = None
+) -> Outcome:
     """Read, process and write one document; any failure becomes the outcome's error.
-    `previous` is the document's line in an earlier records.jsonl (jsonl resume)."""
+    `previous` is the document's line in an earlier records.jsonl (jsonl resume); the
+    pipeline is the one loaded for this process unless given."""
     if job.error is not None:
         return Outcome(job.display, None, error=job.error)
-    pipeline = _WORKER_PIPELINE
+    if pipeline is None:
+        pipeline = _WORKER_PIPELINE
     assert pipeline is not None, "pipeline not loaded in this process"
     jsonl = settings.output_format == "jsonl"
     try:

@@ -1,4 +1,5 @@
-"""Benchmark: `python -m zhextract.bench [--chars N] [--pipeline NAME] [--runs N]`.
+"""Benchmark: `python -m zhextract.bench [--chars N] [--pipeline NAME] [--runs N]`
+(`--engine dask`: the batch engines instead, see zhextract.bench_engines).
 
 Prints chars/s for each stage and for the whole pipeline (normalize through records), the
 cold start of a fresh process, peak RSS, and in the same run the hand-rolled baseline
@@ -146,7 +147,22 @@ def main(argv: list[str] | None = None) -> int:
         help="measure this many times and print medians "
         "(timings on a shared machine vary from run to run)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=["stages", "dask"],
+        default="stages",
+        help="stages: this benchmark; dask: docs/s and chars/s of the local engine with 1 "
+        "and 2 processes and of Dask with 1 and 2 workers (zhextract.bench_engines)",
+    )
+    parser.add_argument(
+        "--partition-bytes", type=int, default=None, help="with --engine dask: input bytes per task"
+    )
     args = parser.parse_args(argv)
+    if args.engine == "dask":
+        from . import bench_engines, dask_engine
+
+        partition_bytes = args.partition_bytes or dask_engine.PARTITION_BYTES
+        return bench_engines.main(args.chars, args.pipeline, partition_bytes)
     documents = sample_documents(args.chars)
     chars = sum(len(text) for text in documents)
     print(f"text: {chars:,} chars in {len(documents)} documents")

@@ -17,8 +17,13 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .batch import Engine
 
 EXIT_OK = 0
 EXIT_FAILURES = 1
@@ -134,6 +139,19 @@ def add_run_command(subcommands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-tokens", action="store_true", help="leave out the tokens (most of a record's size)"
     )
+    parser.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default="local",
+        help="local: this machine (--jobs processes); dask: a Dask cluster, which also "
+        "takes fsspec URLs (s3://, file://, memory://) as inputs (needs zhextract[dask])",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: a running scheduler such as tcp://HOST:8786 "
+        "(default: a local cluster with one worker process per core)",
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -143,11 +161,13 @@ def run_command(args: argparse.Namespace) -> int:
     doc_date = parse_date_option(args.date)
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
-    outdir = Path(args.out)
+    dask_engine = _dask_engine_module(args)
+    outdir = Path(args.out) if dask_engine is None else _dask_output_folder(dask_engine, args.out)
     overrides = _pipeline_overrides(args)
     _check_pipeline(args.pipeline, dict(overrides))
     stdin = getattr(sys.stdin, "buffer", None) if "-" in args.paths else None
-    jobs = plan_jobs(args.paths, stdin)
+    plan = plan_jobs if dask_engine is None else dask_engine.plan_inputs
+    jobs = plan(args.paths, stdin)
     if not jobs:
         raise UsageError("no input files (.txt .md .html .htm .pdf) found")
     try:
@@ -157,14 +177,50 @@ def run_command(args: argparse.Namespace) -> int:
     omitted = omitted_fields(args.fields, args.no_tokens)
     settings = Settings(outdir, doc_date, args.format, args.resume, overrides, omitted)
     progress = Progress(jobs, sys.stderr, live=sys.stderr.isatty())
-    with _sigterm_as_interrupt():
+    with _sigterm_as_interrupt(), _engine(dask_engine, args.scheduler) as engine:
         try:
-            summary = run_batch(jobs, args.pipeline, settings, args.jobs, on_outcome=progress)
+            summary = run_batch(
+                jobs, args.pipeline, settings, args.jobs, on_outcome=progress, engine=engine
+            )
         finally:
             progress.close()
     for line in summary_lines(summary, (outdir / SUMMARY_NAME).as_posix()):
         print(line, file=sys.stderr)
     return EXIT_FAILURES if summary.failures else EXIT_OK
+
+
+def _dask_engine_module(args: argparse.Namespace) -> ModuleType | None:
+    """zhextract.dask_engine for --engine dask (None for the local engine)."""
+    if args.engine != "dask":
+        if args.scheduler is not None:
+            raise UsageError("--scheduler needs --engine dask")
+        return None
+    if args.jobs != 1:
+        raise UsageError("--jobs is for the local engine: a Dask cluster has its own workers")
+    try:
+        from . import dask_engine
+    except ImportError as error:
+        raise UsageError(
+            f"--engine dask needs Dask ({error.name} is missing): pip install 'zhextract[dask]'"
+        ) from None
+    return dask_engine
+
+
+def _dask_output_folder(dask_engine: ModuleType, given: str) -> Path:
+    try:
+        folder: Path = dask_engine.local_folder(given)
+    except (ValueError, ImportError) as error:
+        raise UsageError(str(error)) from None
+    return folder
+
+
+@contextlib.contextmanager
+def _engine(dask_engine: ModuleType | None, scheduler: str | None) -> Iterator[Engine | None]:
+    if dask_engine is None:
+        yield None
+        return
+    with dask_engine.dask_client(scheduler, sys.stderr) as client:
+        yield dask_engine.DaskEngine(client)
 
 
 @contextlib.contextmanager
