@@ -1,0 +1,66 @@
+"""The word sequence the fact rules read: tokens with every entity, figure and date as
+one word that knows what it is, cut into sentences and clauses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...doc import Doc
+from ..retokenize import merge_tokens
+
+# Punctuation that ends a clause; 、 joins list items inside one.
+CLAUSE_ENDS = frozenset("，,；;：:。！？!?\n")
+# Jieba tags of words that can head or join a noun phrase (x: words jieba does not know,
+# often nouns of the domain such as 營收).
+NOMINAL_TAGS = ("n", "vn", "j", "nz", "nr", "ns", "nt", "x", "an", "ng")
+SUBJECT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int
+    end: int
+    pos: str
+    text: str
+    kind: str  # "entity", "figure", "date" or "" for a plain token
+    index: int  # its index in doc.entities / doc.figures / doc.dates, else -1
+    label: str  # the entity's label, else ""
+
+    @property
+    def is_clause_end(self) -> bool:
+        return self.kind == "" and self.text in CLAUSE_ENDS
+
+    @property
+    def is_verb(self) -> bool:
+        return self.kind == "" and self.pos.startswith("v")
+
+    @property
+    def is_nominal(self) -> bool:
+        if self.kind == "entity":
+            return True
+        if self.kind or self.is_clause_end or not self.text.strip():
+            return False
+        if self.pos == "x" and not any("\u3400" <= char <= "\u9fff" for char in self.text):
+            return False
+        return self.pos.startswith(NOMINAL_TAGS)
+
+
+def doc_words(doc: Doc) -> list[Word]:
+    """Tokens with entities, figures and dates merged into one word each (tagged
+    "@entity", "@figure" and "@date", so they never pass for a jieba tag)."""
+    found: dict[tuple[int, int], tuple[str, int, str]] = {}
+    for kind, items in (("entity", doc.entities), ("figure", doc.figures), ("date", doc.dates)):
+        for index, item in enumerate(items):
+            key = (item["start"], item["end"])
+            if item["start"] < item["end"] and key not in found:
+                found[key] = (kind, index, item.get("label", ""))
+    disjoint: list[tuple[int, int, str]] = []
+    for start, end in sorted(found):
+        if not disjoint or start >= disjoint[-1][1]:
+            disjoint.append((start, end, "@" + found[start, end][0]))
+    text = doc.text
+    words = []
+    for start, end, pos in merge_tokens(len(text), doc.token_tuples(), disjoint):
+        kind, index, label = found[start, end] if pos.startswith("@") else ("", -1, "")
+        words.append(Word(start, end, pos, text[start:end], kind, index, label))
+    return words
