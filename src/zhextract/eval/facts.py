@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
                 ok = score.add(name, field_value(system, name), gold.get(name), item["text"], gold)
                 if args.errors and ok is False:
                     shown = describe(system, name)
-                    print(f"{item['id']} {gold['figure']} {name}: gold {gold.get(name)!r}, got {shown!r}")
+                    print(
+                        f"{item['id']} {gold['figure']} {name}: gold {gold.get(name)!r}, got {shown!r}"
+                    )
     elapsed = time.perf_counter() - started
     figures = sum(len(item["facts"]) for item in items)
     print(f"{path.name}: {len(items)} sentences, {figures} figures, pipeline {args.pipeline}")

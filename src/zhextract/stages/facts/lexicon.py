@@ -32,6 +32,23 @@ class Lexicon:
     anaphora: dict[str, str]
     prepositions: dict[str, Preposition]
     short_names: dict[str, str]
+    prefixes: frozenset[str]
+    suffixes: frozenset[str]
+
+    def trigger_in(self, word: str) -> tuple[Trigger, int] | None:
+        """The trigger a word holds with glued adverbs and complements (已達, 調高至)
+        and where the trigger starts in it, or None."""
+        start, end = 0, len(word)
+        while start < end - 1 and word[start] in self.prefixes:
+            start += 1
+        while end > start + 1 and word[end - 1] in self.suffixes:
+            end -= 1
+        for first in range(start + 1):
+            for last in range(len(word), end - 1, -1):
+                trigger = self.triggers.get(word[first:last])
+                if trigger is not None and (first, last) != (0, len(word)):
+                    return trigger, first
+        return None
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -61,4 +78,6 @@ def lexicon() -> Lexicon:
         anaphora={word: label for word, label in _rows("anaphora.tsv")},
         prepositions=prepositions,
         short_names={short: full for short, full in _rows("short_names.tsv")},
+        prefixes=frozenset(char for char, where in _rows("affixes.tsv") if where == "prefix"),
+        suffixes=frozenset(char for char, where in _rows("affixes.tsv") if where == "suffix"),
     )

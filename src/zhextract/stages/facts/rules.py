@@ -39,6 +39,7 @@ class Predicate:
     lemma: str
     predicate_class: str
     negation: tuple[int, int] | None
+    adjacent_only: bool = False
 
 
 @dataclass
@@ -100,17 +101,21 @@ class SentenceReader:
     # -- predicate ---------------------------------------------------------------------
 
     def predicate(self, figure: int, low: int, high: int) -> Predicate | None:
+        """The nearest predicate left of the figure, else right of it; a word that is a
+        predicate only next to a figure (共, 約, 為) yields to a verb on the right
+        (共1萬家企業受惠)."""
+        left = None
         for index in range(figure - 1, low - 1, -1):
-            found = self._predicate_at(index, adjacent=index == figure - 1, low=low)
-            if found:
-                return found
-            if self._is_reporting(index):
+            left = self._predicate_at(index, adjacent=index == figure - 1, low=low)
+            if left or self._is_reporting(index):
                 break
+        if left is not None and not left.adjacent_only:
+            return left
         for index in range(figure + 1, high + 1):
-            found = self._predicate_at(index, adjacent=False, low=figure + 1)
-            if found:
-                return found
-        return None
+            right = self._predicate_at(index, adjacent=False, low=figure + 1)
+            if right:
+                return right
+        return left
 
     def _is_reporting(self, index: int) -> bool:
         word = self.words[index]
@@ -133,8 +138,13 @@ class SentenceReader:
             trigger = self.lex.triggers.get(word.text[1:])
             if trigger and (adjacent or not trigger.adjacent_only):
                 return self._make(index, index, trigger, (word.start, word.start + 1))
+        glued = self.lex.trigger_in(word.text)
+        if glued and (adjacent or not glued[0].adjacent_only):
+            return self._make(index, index, glued[0], None)
         if word.text in self.lex.prepositions:
             return None  # 到 in 提高到: the predicate is the verb before it
+        if word.pos == "vn":
+            return None  # a verbal noun (生產, 衝擊) heads a noun phrase, not the clause
         if word.is_verb and word.text not in self.lex.cues and word.text not in self.lex.anaphora:
             return Predicate(index, index, word.start, word.end, word.text, "other", None)
         return None
@@ -151,6 +161,7 @@ class SentenceReader:
             trigger.lemma,
             trigger.predicate_class,
             negation,
+            trigger.adjacent_only,
         )
 
     def negation(self, predicate: Predicate, low: int) -> tuple[int, int] | None:
@@ -185,15 +196,20 @@ class SentenceReader:
                 obj = obj or short
                 index -= 1
                 continue
-            if not self._is_argument_word(word):
+            if not (self._is_argument_word(word) or self._joins_run(index, low)):
                 index -= 1
                 continue
             first = index
-            while first - 1 >= low and self._is_argument_word(words[first - 1]):
+            while first - 1 >= low and (
+                self._is_argument_word(words[first - 1]) or self._joins_run(first - 1, low)
+            ):
                 first -= 1
             before = words[first - 1] if first - 1 >= low else None
             marker = before.text if before is not None and before.kind == "" else ""
             preposition = self.lex.prepositions.get(marker)
+            if preposition and preposition.role == "place":
+                index = first - 2  # 在德州: where, not who
+                continue
             if preposition and preposition.side != "after":
                 named = self._last_named(first, index)
                 if obj is None:
@@ -236,6 +252,25 @@ class SentenceReader:
         index = self._index_of(word)
         return index > 0 and self.words[index - 1].is_nominal
 
+    def _joins_run(self, index: int, low: int) -> bool:
+        """A word jieba tags as a verb or adjective inside a noun phrase (外匯存底,
+        關稅收入, 給付額度): after a noun, and not before a preposition."""
+        words = self.words
+        word = words[index]
+        if word.kind or not word.pos.startswith(("v", "a")) or len(word.text) < 2:
+            return False
+        if word.text in self.lex.cues or word.text in self.lex.prepositions:
+            return False
+        trigger = self.lex.triggers.get(word.text)
+        if trigger is not None and trigger.predicate_class not in NOMINAL_CLASSES:
+            return False
+        if index - 1 < low or not words[index - 1].is_nominal:
+            return False
+        following = words[index + 1] if index + 1 < len(words) else None
+        if following is None or following.is_clause_end:
+            return True
+        return following.text not in self.lex.prepositions
+
     def _last_named(self, first: int, last: int) -> int:
         """The last entity, short name or anaphor in words[first..last] (else `last`):
         where a phrase after a preposition ends and the head noun after it begins."""
@@ -267,7 +302,12 @@ class SentenceReader:
         for index in range(last, first - 1, -1):
             word = words[index]
             if word.kind == "entity" and (role or word.label in SUBJECT_LABELS):
-                return Party(word.start, word.end, word.label, word.text, role=role)
+                # A subject phrase headed by a noun after the name (拜登政府, 中國客戶)
+                # keeps its head: the span is the phrase, the name the entity's.
+                end = word.end
+                if role is None and all(words[i].is_nominal for i in range(index + 1, last + 1)):
+                    end = words[last].end
+                return Party(word.start, end, word.label, word.text, role=role)
             if word.kind == "" and self.anaphor_start(word) is not None:
                 return self.resolve(index, role)
             if word.kind == "" and word.text in self.lex.short_names and role:
@@ -343,11 +383,19 @@ class SentenceReader:
         while end > floor:
             first, _ = self.clause(end - 1)
             first = max(first, floor)
-            subject, _ = self.arguments(end, first)
+            subject, _ = self.arguments(self._last_predicate(first, end), first)
             if subject is not None:
                 return subject
             end = first - 1
         return None
+
+    def _last_predicate(self, first: int, end: int) -> int:
+        """The first word of the last predicate in words[first:end], else `end`."""
+        for index in range(end - 1, first - 1, -1):
+            found = self._predicate_at(index, adjacent=True, low=first)
+            if found is not None:
+                return found.first
+        return end
 
     def topic(self, before: int) -> Party | None:
         """For an omitted subject: the first entity of the sentence before `before` that
@@ -422,14 +470,17 @@ class SentenceReader:
             word = words[index]
             if word.kind == "figure" and index > low and words[index - 1].text in FROM_MARKERS:
                 source = index
-        index = predicate.position + 1
-        last_word = words[predicate.position].text
-        if last_word[-1] in TO_MARKERS and index <= high and words[index].kind == "figure":
-            target = index
-        else:
-            for index in range(predicate.position + 1, min(high, predicate.position + 4) + 1):
-                if words[index].kind == "figure" and words[index - 1].text in TO_MARKERS:
+        after = predicate.position + 1
+        marked = words[predicate.position].text[-1] in TO_MARKERS
+        if not marked and after <= high and words[after].text in TO_MARKERS:
+            marked, after = True, after + 1
+        if marked:
+            # 提高到國內生產毛額的2%: the first figure after 至/到, before another verb.
+            for index in range(after, high + 1):
+                if words[index].kind == "figure":
                     target = index
+                    break
+                if words[index].is_verb and words[index].pos != "vn":
                     break
         return predicate.predicate_class, source, target
 

@@ -12,7 +12,7 @@ from ..retokenize import merge_tokens
 CLAUSE_ENDS = frozenset("，,；;：:。！？!?\n")
 # Jieba tags of words that can head or join a noun phrase (x: words jieba does not know,
 # often nouns of the domain such as 營收).
-NOMINAL_TAGS = ("n", "vn", "j", "nz", "nr", "ns", "nt", "x", "an", "ng")
+NOMINAL_TAGS = ("n", "vn", "j", "nz", "nr", "ns", "nt", "x", "an", "ng", "l")
 SUBJECT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
 
