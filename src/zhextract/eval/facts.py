@@ -22,6 +22,7 @@ import argparse
 import json
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +158,7 @@ def match_change(system: dict[str, Any], gold: dict[str, Any], text: str) -> boo
     return True
 
 
-MATCHERS = {
+MATCHERS: dict[str, Callable[[Any, Any, str], bool]] = {
     "predicate": match_predicate,
     "subject": match_party,
     "object": match_party,
