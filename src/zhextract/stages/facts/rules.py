@@ -21,6 +21,8 @@ from .words import SUBJECT_LABELS, Word
 # How far (in words) the rules look from a figure; keeps the stage linear on text
 # without punctuation.
 REACH = 40
+OPENING_BRACKETS = frozenset({"(", "（"})
+CLOSING_BRACKETS = frozenset({")", "）"})
 DISPOSAL_MARKERS = frozenset({"將", "把"})
 FROM_MARKERS = frozenset({"從", "由", "自"})
 TO_MARKERS = frozenset({"至", "到", "為"})
@@ -191,6 +193,9 @@ class SentenceReader:
             word = words[index]
             if word.is_clause_end:
                 break
+            if word.kind == "" and word.text in CLOSING_BRACKETS:
+                index = self._opening_bracket(index, low) - 1  # a gloss: (Emmanuel Macron)
+                continue
             short = self._short_name_compound(word)
             if short:
                 obj = obj or short
@@ -207,10 +212,14 @@ class SentenceReader:
             before = words[first - 1] if first - 1 >= low else None
             marker = before.text if before is not None and before.kind == "" else ""
             preposition = self.lex.prepositions.get(marker)
-            if preposition and preposition.role == "place":
-                index = first - 2  # 在德州: where, not who
+            if (
+                preposition
+                and preposition.role == "place"
+                and self._is_frame(first, index, left_of)
+            ):
+                index = first - 2  # 在德州, 在馬克宏主導下: where or how, not who
                 continue
-            if preposition and preposition.side != "after":
+            if preposition and preposition.role != "place" and preposition.side != "after":
                 named = self._last_named(first, index)
                 if obj is None:
                     obj = self._party_in_run(first, named, role=preposition.role)
@@ -251,6 +260,21 @@ class SentenceReader:
         # A verb of the domain is a noun after a noun (資本支出), not after a number (月增).
         index = self._index_of(word)
         return index > 0 and self.words[index - 1].is_nominal
+
+    def _opening_bracket(self, index: int, low: int) -> int:
+        """The index of the bracket opening the one closing at `index` (else `index`)."""
+        for back in range(index - 1, max(low, index - REACH) - 1, -1):
+            if self.words[back].text in OPENING_BRACKETS:
+                return back
+        return index
+
+    def _is_frame(self, first: int, last: int, predicate: int) -> bool:
+        """Whether the phrase words[first..last] after 在 is a place or a closed frame
+        (a 方位詞 such as 下, 後 between it and the predicate), not the one acting."""
+        named = self.words[self._last_named(first, last)]
+        if named.kind != "entity" or named.label not in ("PERSON", "ORG"):
+            return True
+        return any(word.pos == "f" for word in self.words[last + 1 : predicate])
 
     def _joins_run(self, index: int, low: int) -> bool:
         """A word jieba tags as a verb or adjective inside a noun phrase (外匯存底,
@@ -377,17 +401,20 @@ class SentenceReader:
         return None
 
     def earlier_subject(self, low: int, floor: int) -> Party | None:
-        """For an omitted subject: the subject of the nearest earlier clause of the
-        sentence that has one (never before `floor`, the end of a reporting frame)."""
+        """For an omitted subject: the named subject of the nearest earlier clause of
+        the sentence that has one, else the nearest noun phrase subject (never before
+        `floor`, the end of a reporting frame)."""
+        phrase = None
         end = low - 1  # the punctuation closing the earlier clause
         while end > floor:
             first, _ = self.clause(end - 1)
             first = max(first, floor)
             subject, _ = self.arguments(self._last_predicate(first, end), first)
-            if subject is not None:
-                return subject
+            if subject is not None and subject.label is not None:
+                return subject  # a named subject in any earlier clause wins
+            phrase = phrase or subject
             end = first - 1
-        return None
+        return phrase
 
     def _last_predicate(self, first: int, end: int) -> int:
         """The first word of the last predicate in words[first:end], else `end`."""
