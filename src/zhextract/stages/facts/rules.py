@@ -328,10 +328,13 @@ class SentenceReader:
             if word.kind == "entity" and (role or word.label in SUBJECT_LABELS):
                 # A subject phrase headed by a noun after the name (拜登政府, 中國客戶)
                 # keeps its head: the span is the phrase, the name the entity's.
-                end = word.end
+                # So does a name before it (泰國央行, 日本首相石破茂).
+                start, end = word.start, word.end
                 if role is None and all(words[i].is_nominal for i in range(index + 1, last + 1)):
                     end = words[last].end
-                return Party(word.start, end, word.label, word.text, role=role)
+                if role is None:
+                    start = next(w.start for w in words[first : index + 1] if w.kind == "entity")
+                return Party(start, end, word.label, word.text, role=role)
             if word.kind == "" and self.anaphor_start(word) is not None:
                 return self.resolve(index, role)
             if word.kind == "" and word.text in self.lex.short_names and role:
