@@ -31,7 +31,7 @@ from ...doc import Doc, Span
 from ...registry import Stage, register_stage
 from .lexicon import lexicon
 from .rules import Party, Predicate, SentenceReader
-from .words import Word, doc_words
+from .words import DocWords, Word
 
 __all__ = ["find_facts", "make_facts_stage"]
 
@@ -46,43 +46,45 @@ def make_facts_stage() -> Stage:
 
 def find_facts(doc: Doc) -> list[Span]:
     """The facts of every figure in `doc` (in figure order)."""
-    words = doc_words(doc)
-    figure_words = {
-        word.index: position for position, word in enumerate(words) if word.kind == "figure"
-    }
-    sentences = _sentence_ranges(doc, words)
+    table = DocWords(doc)
+    figure_positions = table.figure_positions()
+    sentences = _sentence_ranges(doc, table)
     found = []
     sentence = 0
+    reader = None
     for figure_index, figure in enumerate(doc.figures):
-        position = figure_words.get(figure_index)
+        position = figure_positions.get(figure_index)
         if position is None or figure.get("kind") == "currency_name":
             continue
         while sentence + 1 < len(sentences) and sentences[sentence][1] <= position:
             sentence += 1
+            reader = None
         first, end = sentences[sentence]
-        previous = words[sentences[sentence - 1][0] : first] if sentence > 0 else []
-        reader = SentenceReader(words[first:end], previous, lexicon())
+        if reader is None:  # one reader per sentence, shared by its figures
+            previous = table.words(sentences[sentence - 1][0], first) if sentence > 0 else []
+            reader = SentenceReader(table.words(first, end), previous, lexicon())
         fact = _fact(doc, reader, figure_index, position - first)
         if fact is not None:
             found.append(fact)
     return found
 
 
-def _sentence_ranges(doc: Doc, words: list[Word]) -> list[tuple[int, int]]:
-    """[first, end) word indices of each sentence (the whole text if none are known)."""
+def _sentence_ranges(doc: Doc, table: DocWords) -> list[tuple[int, int]]:
+    """[first, end) token positions of each sentence (the whole text if none are known)."""
+    tokens = table.tokens
     if not doc.sentences:
-        return [(0, len(words))]
+        return [(0, len(tokens))]
     ranges = []
     index = 0
     for sentence in doc.sentences:
         first = index
-        while index < len(words) and words[index].start < sentence["end"]:
+        while index < len(tokens) and tokens[index][0] < sentence["end"]:
             index += 1
         if index > first:
             ranges.append((first, index))
-    if index < len(words):
-        ranges.append((index, len(words)))
-    return ranges or [(0, len(words))]
+    if index < len(tokens):
+        ranges.append((index, len(tokens)))
+    return ranges or [(0, len(tokens))]
 
 
 def _fact(doc: Doc, reader: SentenceReader, figure_index: int, figure: int) -> Span | None:

@@ -3,7 +3,7 @@ one word that knows what it is, cut into sentences and clauses."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ...doc import Doc
 from ..retokenize import merge_tokens
@@ -16,8 +16,9 @@ NOMINAL_TAGS = ("n", "vn", "j", "nz", "nr", "ns", "nt", "x", "an", "ng", "l")
 SUBJECT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
+    """A word of the text (a named tuple: one is built for every token)."""
+
     start: int
     end: int
     pos: str
@@ -45,22 +46,43 @@ class Word:
         return self.pos.startswith(NOMINAL_TAGS)
 
 
-def doc_words(doc: Doc) -> list[Word]:
-    """Tokens with entities, figures and dates merged into one word each (tagged
-    "@entity", "@figure" and "@date", so they never pass for a jieba tag)."""
-    found: dict[tuple[int, int], tuple[str, int, str]] = {}
-    for kind, items in (("entity", doc.entities), ("figure", doc.figures), ("date", doc.dates)):
-        for index, item in enumerate(items):
-            key = (item["start"], item["end"])
-            if item["start"] < item["end"] and key not in found:
-                found[key] = (kind, index, item.get("label", ""))
-    disjoint: list[tuple[int, int, str]] = []
-    for start, end in sorted(found):
-        if not disjoint or start >= disjoint[-1][1]:
-            disjoint.append((start, end, "@" + found[start, end][0]))
-    text = doc.text
-    words = []
-    for start, end, pos in merge_tokens(len(text), doc.token_tuples(), disjoint):
-        kind, index, label = found[start, end] if pos.startswith("@") else ("", -1, "")
-        words.append(Word(start, end, pos, text[start:end], kind, index, label))
-    return words
+class DocWords:
+    """The document's tokens with entities, figures and dates merged into one word each
+    (tagged "@entity", "@figure", "@date", so they never pass for a jieba tag); `Word`s
+    are built only for the stretches the rules read."""
+
+    def __init__(self, doc: Doc) -> None:
+        found: dict[tuple[int, int], tuple[str, int, str]] = {}
+        items_by_kind = (("entity", doc.entities), ("figure", doc.figures), ("date", doc.dates))
+        for kind, items in items_by_kind:
+            for index, item in enumerate(items):
+                key = (item["start"], item["end"])
+                if item["start"] < item["end"] and key not in found:
+                    found[key] = (kind, index, item.get("label", ""))
+        disjoint: list[tuple[int, int, str]] = []
+        for start, end in sorted(found):
+            if not disjoint or start >= disjoint[-1][1]:
+                disjoint.append((start, end, "@" + found[start, end][0]))
+        self.text = doc.text
+        self.found = found
+        self.tokens = merge_tokens(len(doc.text), doc.token_tuples(), disjoint)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def figure_positions(self) -> dict[int, int]:
+        """Token position of each figure, by the figure's index."""
+        return {
+            self.found[start, end][1]: position
+            for position, (start, end, pos) in enumerate(self.tokens)
+            if pos == "@figure"
+        }
+
+    def words(self, first: int, end: int) -> list[Word]:
+        text, found, plain = self.text, self.found, ("", -1, "")
+        return [
+            Word(
+                start, end, pos, text[start:end], *(found[start, end] if pos[:1] == "@" else plain)
+            )
+            for start, end, pos in self.tokens[first:end]
+        ]
