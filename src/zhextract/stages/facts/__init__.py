@@ -156,7 +156,7 @@ def _word_span(doc: Doc, word: Word) -> Span:
 
 
 def _time(doc: Doc, word: Word) -> Span:
-    return doc.span(word.start, word.end, date=word.index, value=doc.dates[word.index].get("value"))
+    return doc.span(word.start, word.end, date=word.item, value=doc.dates[word.item].get("value"))
 
 
 def _change(
@@ -170,6 +170,6 @@ def _change(
         if position is None:
             return None
         word = words[position]
-        return doc.span(word.start, word.end, figure=word.index)
+        return doc.span(word.start, word.end, figure=word.item)
 
     return {"direction": direction, "from": figure_span(source), "to": figure_span(target)}

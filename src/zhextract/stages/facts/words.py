@@ -24,7 +24,7 @@ class Word(NamedTuple):
     pos: str
     text: str
     kind: str  # "entity", "figure", "date" or "" for a plain token
-    index: int  # its index in doc.entities / doc.figures / doc.dates, else -1
+    item: int  # its index in doc.entities / doc.figures / doc.dates, else -1
     label: str  # the entity's label, else ""
 
     @property
