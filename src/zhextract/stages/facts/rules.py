@@ -21,6 +21,10 @@ from .words import SUBJECT_LABELS, Word
 # How far (in words) the rules look from a figure; keeps the stage linear on text
 # without punctuation.
 REACH = 40
+# How many earlier clauses an omitted subject or time is looked for in, and the marks (；) that
+# end a group of clauses: beyond them another subject is being talked about.
+EARLIER_CLAUSES = 3
+CLAUSE_GROUP_ENDS = frozenset({"；", ";", "：", ":"})
 OPENING_BRACKETS = frozenset({"(", "（"})
 CLOSING_BRACKETS = frozenset({")", "）"})
 DISPOSAL_MARKERS = frozenset({"將", "把"})
@@ -107,6 +111,12 @@ class SentenceReader:
         predicate only next to a figure (共, 約, 為) yields to a verb on the right
         (共1萬家企業受惠)."""
         left = None
+        if figure > low and self._cue(self.words[figure - 1]) == "span":
+            # 連續第十個月成長: the figure says how long; the predicate follows it.
+            for index in range(figure + 1, high + 1):
+                right = self._predicate_at(index, adjacent=False, low=figure + 1)
+                if right:
+                    return right
         for index in range(figure - 1, low - 1, -1):
             left = self._predicate_at(index, adjacent=index == figure - 1, low=low)
             if left or self._is_reporting(index):
@@ -114,10 +124,15 @@ class SentenceReader:
         if left is not None and not left.adjacent_only:
             return left
         for index in range(figure + 1, high + 1):
+            if self.words[index].pos.startswith("n"):
+                continue  # 第三季經濟成長率達: a noun after the figure is no predicate
             right = self._predicate_at(index, adjacent=False, low=figure + 1)
             if right:
                 return right
         return left
+
+    def _cue(self, word: Word) -> str | None:
+        return None if word.kind else self.lex.cues.get(word.text)
 
     def _is_reporting(self, index: int) -> bool:
         word = self.words[index]
@@ -212,6 +227,10 @@ class SentenceReader:
             before = words[first - 1] if first - 1 >= low else None
             marker = before.text if before is not None and before.kind == "" else ""
             preposition = self.lex.prepositions.get(marker)
+            if preposition and preposition.role == "agent":
+                # 由德國政府補助: the phrase after 由 is the one doing it.
+                agent = self._party_in_run(first, index, role=None)
+                return (agent or subject_entity), obj
             if (
                 preposition
                 and preposition.role == "place"
@@ -340,8 +359,8 @@ class SentenceReader:
             if word.kind == "" and word.text in self.lex.short_names and role:
                 full = self.lex.short_names[word.text]
                 return Party(word.start, word.end, "GPE", full, role=role)
-        if entities_only:
-            return None
+        if entities_only or all(len(words[i].text) == 1 for i in range(first, last + 1)):
+            return None  # a lone character (內 in 兩天內, 時) names nothing by itself
         start, end = words[first].start, words[last].end
         return Party(start, end, None, None, role=role)
 
@@ -371,6 +390,8 @@ class SentenceReader:
         wanted = self.lex.anaphora[self.text_of(*mention)]
         candidates = [w for w in self.previous if w.kind == "entity"]
         candidates += [w for w in self.words[:index] if w.kind == "entity" and w.end <= start]
+        if wanted == "self":
+            return None  # 我國, 本部: the writer's own, not named in the text
         if wanted == "pair":
             members: list[tuple[int, int, str]] = []
             for word in reversed(candidates):
@@ -409,7 +430,9 @@ class SentenceReader:
         `floor`, the end of a reporting frame)."""
         phrase = None
         end = low - 1  # the punctuation closing the earlier clause
-        while end > floor:
+        for _ in range(EARLIER_CLAUSES):
+            if end <= floor or self.words[end].text in CLAUSE_GROUP_ENDS:
+                break
             first, _ = self.clause(end - 1)
             first = max(first, floor)
             subject, _ = self.arguments(self._last_predicate(first, end), first)
@@ -429,14 +452,19 @@ class SentenceReader:
 
     def topic(self, before: int) -> Party | None:
         """For an omitted subject: the first entity of the sentence before `before` that
-        no preposition governs, else the previous sentence's."""
+        no preposition governs (a speaker of this sentence may be the one acting: 央行
+        宣布將降息), else the previous sentence's first that is no speaker (林處長表示)."""
         for words, limit in ((self.words, before), (self.previous, len(self.previous))):
+            speakers_too = words is self.words
             for index in range(limit):
                 word = words[index]
                 if word.kind != "entity" or word.label not in SUBJECT_LABELS:
                     continue
                 marker = words[index - 1].text if index > 0 else ""
                 if marker in self.lex.prepositions:
+                    continue
+                following = words[index + 1 : index + 4]
+                if not speakers_too and any(self._cue(w) == "reporting" for w in following):
                     continue
                 return Party(word.start, word.end, word.label, word.text)
         return None
@@ -472,8 +500,20 @@ class SentenceReader:
         after = [i for i in range(anchor + 1, high + 1) if self._scoping_date(i)]
         if after:
             return after[0]
-        earlier = [i for i in range(floor, max(low, floor)) if self._scoping_date(i)]
+        group_start = self.clause_group_start(low, floor)
+        earlier = [i for i in range(group_start, max(low, group_start)) if self._scoping_date(i)]
         return earlier[-1] if earlier else None
+
+    def clause_group_start(self, low: int, floor: int) -> int:
+        """Where the EARLIER_CLAUSES clauses before the one starting at `low` begin, not
+        reaching past a ； or ： (nor `floor`)."""
+        start = low
+        for _ in range(EARLIER_CLAUSES):
+            end = start - 1
+            if end <= floor or self.words[end].text in CLAUSE_GROUP_ENDS:
+                break
+            start = max(self.clause(end - 1)[0], floor)
+        return start
 
     def _scoping_date(self, index: int) -> bool:
         if self.words[index].kind != "date":
