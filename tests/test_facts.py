@@ -174,3 +174,35 @@ def test_seed_document_facts_a_reader_agrees_with() -> None:
     assert {(f["subject"]["mention"]["text"], f["subject"]["name"]) for f in pronoun} >= {
         ("他", "川普")
     }
+
+
+def test_export_csv_writes_one_row_per_fact(tmp_path: Path) -> None:
+    import csv
+    import json
+
+    from zhextract.export import export_outputs
+
+    record = zhextract.load("fast")("韓國將對美投資2,000億美元，出口年減5%。")
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "doc.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    dest = tmp_path / "facts.csv"
+    assert export_outputs(tmp_path / "runs", "csv", dest) == 0
+    with dest.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row["figure"], row["subject"], row["predicate"], row["object"]) for row in rows] == [
+        ("2,000億美元", "韓國", "投資", "美國"),
+        ("5%", "出口", "年減", ""),
+    ]
+    assert rows[0]["value"] == "200000000000"
+    assert rows[0]["modality"] == "planned"
+    assert rows[1]["direction"] == "decrease"
+
+
+def test_review_page_lists_each_fact_under_its_document() -> None:
+    from zhextract.review import fact_rows
+
+    record = zhextract.load("fast")("韓國將對美投資2,000億美元。")
+    rows = fact_rows(record)
+    assert len(rows) == 1
+    assert "<td>韓國</td><td>投資 (invest)</td><td>美國</td><td>2,000億美元</td>" in rows[0]
+    assert fact_rows({"figures": [], "facts": []}) == []

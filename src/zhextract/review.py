@@ -2,7 +2,7 @@
 
 The page lists the documents, shows each text with its entities and figures highlighted per
 label (figure values and units beside the highlight and in its tooltip), label filters, tables
-of entities, figures and dates, and the warnings worth a look (dates without a value, failed
+of entities, figures, dates and facts, and the warnings worth a look (dates without a value, failed
 documents, record warnings). It loads nothing from the network.
 """
 
@@ -23,6 +23,7 @@ from .outputs import LoadedRecord, Outputs, failed_documents, load_outputs, reco
 ASSETS = "review_assets"
 APPROX_SIGNS = {"near": "~", "about": "~", "over": ">", "under": "<"}
 MARKED_LISTS = ("entities", "figures")
+FACT_HEADERS = ["Subject", "Predicate", "Object", "Figure", "Time", "Change", "Modality"]
 
 
 def _asset(name: str) -> str:
@@ -224,6 +225,41 @@ def figure_rows(record: dict[str, Any]) -> list[str]:
     return rows
 
 
+def fact_rows(record: dict[str, Any]) -> list[str]:
+    """One row per fact: subject -> predicate -> object, figure, time, change, modality."""
+    figures = record.get("figures") or []
+    rows = []
+    for fact in record.get("facts") or []:
+        index = fact.get("figure")
+        figure = figures[index] if isinstance(index, int) and 0 <= index < len(figures) else {}
+        predicate = fact.get("predicate") or {}
+        change = fact.get("change") or {}
+        ends = [(change.get(end) or {}).get("text") or "…" for end in ("from", "to")]
+        how = [fact.get("modality", "")] + (
+            ["negated"] if fact.get("polarity") == "negative" else []
+        )
+        speaker = _fact_party((fact.get("reported") or {}).get("speaker"))
+        cells = [
+            _fact_party(fact.get("subject")),
+            f"{predicate.get('text', '')} ({predicate.get('class', '')})",
+            _fact_party(fact.get("object")),
+            figure.get("text", ""),
+            (fact.get("time") or {}).get("text") or "",
+            f"{change['direction']} {ends[0]} → {ends[1]}" if change else "",
+            " ".join(how) + (f", per {speaker}" if speaker else ""),
+        ]
+        rows.append(
+            f'<tr data-label="{h(figure.get("label", ""))}">'
+            + "".join(f"<td>{h(cell)}</td>" for cell in cells)
+            + "</tr>"
+        )
+    return rows
+
+
+def _fact_party(party: dict[str, Any] | None) -> str:
+    return "" if not party else str(party.get("name") or party.get("text") or "")
+
+
 def date_rows(record: dict[str, Any]) -> list[str]:
     return [
         f"<tr><td>{h(item.get('text', ''))}</td><td>{h(item.get('value') or '')}</td>"
@@ -252,6 +288,7 @@ def doc_section(doc: RenderedDoc) -> str:
             "Figures", "figures", ["Text", "Label", "Value", "Unit", "Counted"], figure_rows(record)
         )
         + table("Dates", "dates", ["Text", "Value", "Bound", "Reason"], date_rows(record))
+        + table("Facts", "facts", FACT_HEADERS, fact_rows(record))
         + "</article>"
     )
 
