@@ -206,3 +206,19 @@ def test_review_page_lists_each_fact_under_its_document() -> None:
     assert len(rows) == 1
     assert "<td>韓國</td><td>投資 (invest)</td><td>美國</td><td>2,000億美元</td>" in rows[0]
     assert fact_rows({"figures": [], "facts": []}) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "成長" + "5%" * 2000,  # figures with no punctuation between them
+        "（（（出口達5%",  # brackets that never close
+        "出口）））達5%",  # brackets that never open
+        "該公司雙方他我國將未達",  # cues and anaphora, no figure
+        "5%。" * 50,  # figures alone
+    ],
+)
+def test_odd_text_gives_valid_records(text: str) -> None:
+    record = zhextract.load("fast")(text)
+    assert validate(record) == []
+    assert all(0 <= fact["figure"] < len(record["figures"]) for fact in record["facts"])
