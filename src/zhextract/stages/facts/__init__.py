@@ -97,6 +97,7 @@ def _fact(doc: Doc, reader: SentenceReader, figure_index: int, figure: int) -> S
         return None
     words = reader.words
     subject, obj = reader.arguments(min(figure, predicate.first), content_low)
+    subject = reader.counted_subject(figure, predicate) or subject
     if subject is None:
         subject = reader.earlier_subject(low, floor) or reader.topic(content_low)
     obj = obj or reader.object_after(predicate, high)

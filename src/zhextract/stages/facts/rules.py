@@ -21,6 +21,8 @@ from .words import SUBJECT_LABELS, Word
 # How far (in words) the rules look from a figure; keeps the stage linear on text
 # without punctuation.
 REACH = 40
+# Figure labels of counts that can be the subject themselves (兩國元首, 1萬家企業).
+COUNT_LABELS = frozenset({"QUANTITY", "CARDINAL"})
 # How many earlier clauses an omitted subject or time is looked for in, and the marks (；) that
 # end a group of clauses: beyond them another subject is being talked about.
 EARLIER_CLAUSES = 3
@@ -32,8 +34,9 @@ FROM_MARKERS = frozenset({"從", "由", "自"})
 TO_MARKERS = frozenset({"至", "到", "為"})
 NEGATION_PREFIXES = ("未", "不", "沒", "無")
 SOURCE_CUES = frozenset({"據", "根據", "依據"})
+QUOTES = frozenset('「『“"')
 # Trigger classes whose words also serve as nouns (資本支出, 出口, 成長率).
-NOMINAL_CLASSES = frozenset({"invest", "trade", "increase", "decrease"})
+NOMINAL_CLASSES = frozenset({"invest", "trade", "increase", "decrease", "share"})
 
 
 @dataclass
@@ -97,11 +100,19 @@ class SentenceReader:
         return low, high
 
     def reporting(self, before: int) -> int | None:
-        """Index of the last reporting cue before `before` in the sentence (within REACH)."""
+        """Index of the last reporting cue before `before` in the sentence (within REACH).
+        A cue inside an earlier clause (川普強調維護…，日本完全尊重) reports that clause
+        only; one that ends its clause (表示，…) reports what follows."""
+        in_clause = True
         for index in range(before - 1, max(-1, before - 1 - REACH), -1):
             word = self.words[index]
+            if word.is_clause_end:
+                in_clause = False
             if word.kind == "" and self.lex.cues.get(word.text) == "reporting":
-                return index
+                following = self.words[index + 1] if index + 1 < len(self.words) else None
+                opens = following is None or following.is_clause_end or following.text in QUOTES
+                if in_clause or opens or word.text in SOURCE_CUES:
+                    return index
         return None
 
     # -- predicate ---------------------------------------------------------------------
@@ -162,6 +173,14 @@ class SentenceReader:
             return None  # 到 in 提高到: the predicate is the verb before it
         if word.pos == "vn":
             return None  # a verbal noun (生產, 衝擊) heads a noun phrase, not the clause
+        following = self.words[index + 1] if index + 1 < len(self.words) else None
+        if following is not None and not following.kind:
+            # 調|升至: a trigger jieba cut in two, read from its first half.
+            joined = word.text + following.text
+            trigger = self.lex.triggers.get(joined)
+            glued = (trigger, 0) if trigger else self.lex.trigger_in(joined)
+            if glued and glued[1] == 0 and not glued[0].adjacent_only:
+                return self._make(index, index + 1, glued[0], None)
         if word.is_verb and word.text not in self.lex.cues and word.text not in self.lex.anaphora:
             return Predicate(index, index, word.start, word.end, word.text, "other", None)
         return None
@@ -269,6 +288,8 @@ class SentenceReader:
             return False
         if word.text in self.lex.short_names or self.anaphor_start(word) is not None:
             return True
+        if word.pos == "x" and all(char in self.lex.prefixes for char in word.text):
+            return False  # adverbs jieba does not know, such as 迄已
         if word.text in self.lex.cues:
             return False
         if word.is_nominal:
@@ -276,6 +297,8 @@ class SentenceReader:
         trigger = self.lex.triggers.get(word.text)
         if trigger is None or trigger.predicate_class not in NOMINAL_CLASSES:
             return False
+        if trigger.predicate_class == "share" and len(word.text) < 2:
+            return False  # 占 is a verb; 占比, 比重 are nouns
         # A verb of the domain is a noun after a noun (資本支出), not after a number (月增).
         index = self._index_of(word)
         return index > 0 and self.words[index - 1].is_nominal
@@ -355,7 +378,9 @@ class SentenceReader:
                     start = next(w.start for w in words[first : index + 1] if w.kind == "entity")
                 return Party(start, end, word.label, word.text, role=role)
             if word.kind == "" and self.anaphor_start(word) is not None:
-                return self.resolve(index, role)
+                resolved = self.resolve(index, role)
+                if resolved is not None or entities_only:
+                    return resolved
             if word.kind == "" and word.text in self.lex.short_names and role:
                 full = self.lex.short_names[word.text]
                 return Party(word.start, word.end, "GPE", full, role=role)
@@ -424,6 +449,23 @@ class SentenceReader:
             return Party(word.start, word.end, "GPE", self.lex.short_names[word.text], role=role)
         return None
 
+    def counted_subject(self, figure: int, predicate: Predicate) -> Party | None:
+        """A count with its noun directly before the predicate is the subject:
+        兩國元首也指示, 1萬家企業受惠 (not a count of times: 每月2次進入)."""
+        words = self.words
+        if words[figure].label not in COUNT_LABELS or predicate.first <= figure:
+            return None
+        last = figure
+        for index in range(figure + 1, predicate.first):
+            word = words[index]
+            if word.is_nominal:
+                last = index
+            elif not (word.pos.startswith("d") or self._cue(word) in ("planned", "expected")):
+                return None
+        if last == figure:
+            return None
+        return Party(words[figure].start, words[last].end)
+
     def earlier_subject(self, low: int, floor: int) -> Party | None:
         """For an omitted subject: the named subject of the nearest earlier clause of
         the sentence that has one, else the nearest noun phrase subject (never before
@@ -436,7 +478,7 @@ class SentenceReader:
             first, _ = self.clause(end - 1)
             first = max(first, floor)
             subject, _ = self.arguments(self._last_predicate(first, end), first)
-            if subject is not None and subject.label is not None:
+            if subject is not None and (subject.label is not None or subject.members):
                 return subject  # a named subject in any earlier clause wins
             phrase = phrase or subject
             end = first - 1
@@ -454,9 +496,13 @@ class SentenceReader:
         """For an omitted subject: the first entity of the sentence before `before` that
         no preposition governs (a speaker of this sentence may be the one acting: 央行
         宣布將降息), else the previous sentence's first that is no speaker (林處長表示)."""
-        for words, limit in ((self.words, before), (self.previous, len(self.previous))):
+        group_start = self.clause_group_start(before, 0)
+        sources = [(self.words, group_start, before)]
+        if group_start == 0:  # past a ；the previous sentence is no longer the topic
+            sources.append((self.previous, 0, len(self.previous)))
+        for words, first, limit in sources:
             speakers_too = words is self.words
-            for index in range(limit):
+            for index in range(first, limit):
                 word = words[index]
                 if word.kind != "entity" or word.label not in SUBJECT_LABELS:
                     continue

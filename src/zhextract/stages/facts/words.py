@@ -25,7 +25,7 @@ class Word(NamedTuple):
     text: str
     kind: str  # "entity", "figure", "date" or "" for a plain token
     item: int  # its index in doc.entities / doc.figures / doc.dates, else -1
-    label: str  # the entity's label, else ""
+    label: str  # the entity's or figure's label, else ""
 
     @property
     def is_clause_end(self) -> bool:
