@@ -222,3 +222,10 @@ def test_odd_text_gives_valid_records(text: str) -> None:
     record = zhextract.load("fast")(text)
     assert validate(record) == []
     assert all(0 <= fact["figure"] < len(record["figures"]) for fact in record["facts"])
+
+
+def test_a_name_after_the_predicate_is_its_object_unless_it_qualifies_a_noun() -> None:
+    fact = facts_of("鴻海去年收購夏普3成股權。")["3成"]
+    assert name(fact["object"]) == "夏普"
+    fact = facts_of("共機昨日共20架次進入臺灣西南空域。")["20架次"]
+    assert fact["object"] is None

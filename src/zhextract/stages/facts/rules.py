@@ -432,7 +432,8 @@ class SentenceReader:
         return None
 
     def object_after(self, predicate: Predicate, high: int) -> Party | None:
-        """An entity right after the predicate (收購美國鋼鐵公司), or after 至/到/往."""
+        """An entity right after the predicate (收購美國鋼鐵公司), or after 至/到/往,
+        unless it qualifies a noun after it."""
         index = predicate.position + 1
         role = "target"
         if index <= high:
@@ -443,6 +444,9 @@ class SentenceReader:
         if index > high:
             return None
         word = self.words[index]
+        following = self.words[index + 1] if index + 1 <= high else None
+        if following is not None and following.is_nominal:
+            return None  # 進入臺灣西南防空識別區: the name only qualifies the noun after it
         if word.kind == "entity":
             return Party(word.start, word.end, word.label, word.text, role=role)
         if word.kind == "" and word.text in self.lex.short_names:
