@@ -21,6 +21,8 @@ from .words import SUBJECT_LABELS, Word
 # How far (in words) the rules look from a figure; keeps the stage linear on text
 # without punctuation.
 REACH = 40
+# How far (in words) pronouns and omitted subjects are looked for.
+FAR = 3 * REACH
 # Figure labels of counts that can be the subject themselves (兩國元首, 1萬家企業).
 COUNT_LABELS = frozenset({"QUANTITY", "CARDINAL"})
 # How many earlier clauses an omitted subject or time is looked for in, and the marks (；) that
@@ -413,8 +415,9 @@ class SentenceReader:
         assert start is not None
         mention = (start, mention_word.end)
         wanted = self.lex.anaphora[self.text_of(*mention)]
-        candidates = [w for w in self.previous if w.kind == "entity"]
-        candidates += [w for w in self.words[:index] if w.kind == "entity" and w.end <= start]
+        # Within a window, so that a sentence without punctuation stays linear.
+        window = self.previous[-FAR:] + self.words[max(0, index - FAR) : index]
+        candidates = [w for w in window if w.kind == "entity" and w.end <= start]
         if wanted == "self":
             return None  # 我國, 本部: the writer's own, not named in the text
         if wanted == "pair":
@@ -503,7 +506,7 @@ class SentenceReader:
         group_start = self.clause_group_start(before, 0)
         sources = [(self.words, group_start, before)]
         if group_start == 0:  # past a ；the previous sentence is no longer the topic
-            sources.append((self.previous, 0, len(self.previous)))
+            sources.append((self.previous, 0, min(FAR, len(self.previous))))
         for words, first, limit in sources:
             speakers_too = words is self.words
             for index in range(first, limit):
