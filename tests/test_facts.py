@@ -229,3 +229,13 @@ def test_a_name_after_the_predicate_is_its_object_unless_it_qualifies_a_noun() -
     assert name(fact["object"]) == "夏普"
     fact = facts_of("共機昨日共20架次進入臺灣西南空域。")["20架次"]
     assert fact["object"] is None
+
+
+def test_show_prints_a_facts_table() -> None:
+    from zhextract.show import render
+
+    record = zhextract.load("fast")("韓國將對美投資2,000億美元。")
+    lines = [line.split() for line in render(record).splitlines()]
+    assert ["韓國", "投資", "(invest)", "美國", "2,000億美元", "planned"] in lines
+    record["facts"] = []
+    assert "Facts: none" in render(record)
