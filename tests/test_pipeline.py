@@ -15,9 +15,11 @@ from zhextract.registry import registered_stages
 def test_default_pipeline_declares_its_stages_in_order() -> None:
     spec = read_spec("default")
     assert [name for name, _, _ in spec.stages] == [
-        "normalize", "structure", "segment", "entities", "figures", "retokenize",
+        "normalize", "structure", "segment", "entities", "figures", "retokenize", "facts",
     ]  # fmt: skip
-    assert set(registered_stages()) >= {"normalize", "structure", "segment", "entities", "figures"}
+    assert set(registered_stages()) >= {
+        "normalize", "structure", "segment", "entities", "figures", "facts",
+    }  # fmt: skip
 
 
 def test_load_returns_a_cached_callable_pipeline() -> None:

@@ -53,6 +53,8 @@ class Doc:
     entities: list[Span] = field(default_factory=list)
     figures: list[Span] = field(default_factory=list)
     dates: list[Span] = field(default_factory=list)
+    # Who did what, to whom and when, per figure (the facts stage; spans nested inside).
+    facts: list[Span] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # (tokens list, its token_tuples), so stages after segment share one list.
     _token_cache: tuple[list[Span], list[tuple[int, int, str]]] | None = field(

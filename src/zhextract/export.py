@@ -12,11 +12,13 @@ after emoji). doccano's editor counts UTF-16 code units (JavaScript string indic
 issue #2290), so doccano offsets are written in those units and `import-review` converts them
 back. doccano and Label Studio tasks carry the record id, source path, sha256, date and
 pipeline, so `zhextract import-review` can map a reviewed file back to records.
+`csv` writes the figure facts instead, one row per fact.
 """
 
 from __future__ import annotations
 
 import bisect
+import csv
 import json
 import sys
 import unicodedata
@@ -484,12 +486,69 @@ def write_conll(records: list[dict[str, Any]], dest: Path) -> None:
     dest.write_text(to_conll(records), encoding="utf-8")
 
 
+FACT_COLUMNS = (
+    "document", "path", "figure", "label", "value", "unit", "subject", "predicate", "lemma",
+    "class", "object", "time", "time_value", "direction", "from", "to", "polarity",
+    "modality", "speaker", "figure_start", "figure_end",
+)  # fmt: skip
+
+
+def fact_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per fact (subject -> predicate -> object, figure, time) for spreadsheets."""
+    rows = []
+    for record in records:
+        for fact in record.get("facts", []):
+            figure = record["figures"][fact["figure"]]
+            change = fact["change"] or {}
+            reported = fact["reported"] or {}
+            value = figure.get("value")
+            rows.append(
+                {
+                    "document": record.get("id"),
+                    "path": record.get("source", {}).get("path"),
+                    "figure": figure["text"],
+                    "label": figure.get("label"),
+                    "value": json.dumps(value) if isinstance(value, list) else value,
+                    "unit": figure.get("unit"),
+                    "subject": _party_name(fact["subject"]),
+                    "predicate": fact["predicate"]["text"],
+                    "lemma": fact["predicate"]["lemma"],
+                    "class": fact["predicate"]["class"],
+                    "object": _party_name(fact["object"]),
+                    "time": (fact["time"] or {}).get("text"),
+                    "time_value": (fact["time"] or {}).get("value"),
+                    "direction": change.get("direction"),
+                    "from": (change.get("from") or {}).get("text"),
+                    "to": (change.get("to") or {}).get("text"),
+                    "polarity": fact["polarity"],
+                    "modality": fact["modality"],
+                    "speaker": _party_name(reported.get("speaker")),
+                    "figure_start": figure["start"],
+                    "figure_end": figure["end"],
+                }
+            )
+    return rows
+
+
+def _party_name(party: dict[str, Any] | None) -> str | None:
+    return None if party is None else party.get("name") or party["text"]
+
+
+def write_csv(records: list[dict[str, Any]], dest: Path) -> None:
+    """The facts as CSV, UTF-8 with a BOM so that spreadsheet programs read the Chinese."""
+    with dest.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=FACT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(fact_rows(records))
+
+
 WRITERS: dict[str, Callable[[list[dict[str, Any]], Path], None]] = {
     "spacy": write_spacy,
     "displacy": write_displacy,
     "doccano": write_doccano,
     "label-studio": write_label_studio,
     "conll": write_conll,
+    "csv": write_csv,
 }
 FORMATS = tuple(WRITERS)
 
@@ -525,7 +584,7 @@ def export_outputs(source: Path, fmt: str, dest: Path) -> int:
         )
     dest.parent.mkdir(parents=True, exist_ok=True)
     writer(records, dest)
-    _report(records, dest)
+    (_report_facts if fmt == "csv" else _report)(records, dest)
     return 0
 
 
@@ -535,6 +594,11 @@ def _spacy_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+def _report_facts(records: list[dict[str, Any]], dest: Path) -> None:
+    count = sum(len(record.get("facts", [])) for record in records)
+    print(f"wrote {len(records)} document(s), {count} fact(s) to {dest}", file=sys.stderr)
 
 
 def _report(records: list[dict[str, Any]], dest: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from .doc import Doc, Span
 
-SCHEMA_VERSION = "1.1"  # 1.1: figures low/high, percentage points as fractions, omitted; meta.published ISO; dates week/quarter/half values, range, basis
+SCHEMA_VERSION = "1.1"  # 1.1: figures low/high, percentage points as fractions, omitted; meta.published ISO; dates week/quarter/half values, range, basis; facts
 # Value types that JSON writes as they are (`json_ready` leaves them alone).
 PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 SPAN_LISTS = (
@@ -60,6 +60,7 @@ def to_record(doc: Doc, pipeline_name: str, pipeline_version: str) -> dict[str, 
     for name in SPAN_LISTS:
         record[name] = _with_source_offsets(doc, getattr(doc, name))
     record["figures"] = [with_bounds(figure) for figure in record["figures"]]
+    record["facts"] = [_nested_source_offsets(doc, json_ready(fact)) for fact in doc.facts]
     record["warnings"] = list(doc.warnings)
     return record
 
@@ -102,6 +103,29 @@ def _with_source_offsets(doc: Doc, items: list[Span]) -> list[Span]:
             ready["source_start"], ready["source_end"] = source_start, source_end
         ready_items.append(ready)
     return ready_items
+
+
+def _nested_source_offsets(doc: Doc, value: Any) -> Any:
+    """`value` with source offsets added to every span (a dict with text, start, end)
+    nested in it, such as a fact's predicate, subject and time."""
+    if isinstance(value, list):
+        return [_nested_source_offsets(doc, item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    ready = {key: _nested_source_offsets(doc, item) for key, item in value.items()}
+    if {"text", "start", "end"} <= ready.keys():
+        ready["source_start"], ready["source_end"] = doc.source_span(ready["start"], ready["end"])
+    return ready
+
+
+def nested_spans(value: Any) -> list[dict[str, Any]]:
+    """Every span (a dict with text, start and end) nested in `value`."""
+    if isinstance(value, list):
+        return [span for item in value for span in nested_spans(item)]
+    if not isinstance(value, dict):
+        return []
+    found = [value] if {"text", "start", "end"} <= value.keys() else []
+    return found + [span for item in value.values() for span in nested_spans(item)]
 
 
 def json_ready(value: Any) -> Any:
@@ -212,4 +236,13 @@ def offset_errors(record: dict[str, Any]) -> list[str]:
             for key in ("text", "heading"):
                 if key in item and text[start:end] != item[key]:
                     errors.append(f"{name}/{index}: text[{start}:{end}] != {item[key]!r}")
+    for index, fact in enumerate(record.get("facts", [])):
+        for span in nested_spans(fact):
+            start, end = span["start"], span["end"]
+            if not (
+                isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)
+            ):
+                errors.append(f"facts/{index}: bad offsets [{start}, {end})")
+            elif text[start:end] != span["text"]:
+                errors.append(f"facts/{index}: text[{start}:{end}] != {span['text']!r}")
     return errors

@@ -3,7 +3,7 @@
 The page lists the documents, shows each text with its entities, figures and dates highlighted
 per label (figure values and units, and dates' ISO values, beside the highlight and in its
 tooltip; a date without a value is marked unresolved), label filters, tables of entities,
-figures and dates, and the warnings worth a look (dates without a value, failed documents,
+figures, dates and facts, and the warnings worth a look (dates without a value, failed documents,
 record warnings). It loads nothing from the network.
 """
 
@@ -33,6 +33,7 @@ UNRESOLVED = "?"  # the value shown on the chip of a date without one
 PERCENT_UNITS = {"%": "%", "成": "%", "折": "%", "‰": "%", "percentage_point": " pp"}
 # Run summary fields shown in the page header (the counts are the page's own).
 RUN_FIELDS = ("pipeline", "doc_date", "format", "skipped", "chars", "seconds", "chars_per_second")
+FACT_HEADERS = ["Subject", "Predicate", "Object", "Figure", "Time", "Change", "Modality"]
 
 
 def _asset(name: str) -> str:
@@ -280,6 +281,41 @@ def value_cell(figure: dict[str, Any]) -> str:
     return format_value(shown)
 
 
+def fact_rows(record: dict[str, Any]) -> list[str]:
+    """One row per fact: subject -> predicate -> object, figure, time, change, modality."""
+    figures = record.get("figures") or []
+    rows = []
+    for fact in record.get("facts") or []:
+        index = fact.get("figure")
+        figure = figures[index] if isinstance(index, int) and 0 <= index < len(figures) else {}
+        predicate = fact.get("predicate") or {}
+        change = fact.get("change") or {}
+        ends = [(change.get(end) or {}).get("text") or "…" for end in ("from", "to")]
+        how = [fact.get("modality", "")] + (
+            ["negated"] if fact.get("polarity") == "negative" else []
+        )
+        speaker = _fact_party((fact.get("reported") or {}).get("speaker"))
+        cells = [
+            _fact_party(fact.get("subject")),
+            f"{predicate.get('text', '')} ({predicate.get('class', '')})",
+            _fact_party(fact.get("object")),
+            figure.get("text", ""),
+            (fact.get("time") or {}).get("text") or "",
+            f"{change['direction']} {ends[0]} → {ends[1]}" if change else "",
+            " ".join(how) + (f", per {speaker}" if speaker else ""),
+        ]
+        rows.append(
+            f'<tr data-label="{h(figure.get("label", ""))}">'
+            + "".join(f"<td>{h(cell)}</td>" for cell in cells)
+            + "</tr>"
+        )
+    return rows
+
+
+def _fact_party(party: dict[str, Any] | None) -> str:
+    return "" if not party else str(party.get("name") or party.get("text") or "")
+
+
 def date_rows(record: dict[str, Any]) -> list[str]:
     return [
         f'<tr data-label="{h(date_label(item))}"><td>{h(item.get("text", ""))}</td>'
@@ -312,6 +348,7 @@ def doc_section(doc: RenderedDoc) -> str:
             figure_rows(record),
         )
         + table("Dates", "dates", ["Text", "Value", "Bound", "Reason"], date_rows(record))
+        + table("Facts", "facts", FACT_HEADERS, fact_rows(record))
         + "</article>"
     )
 

@@ -1,4 +1,5 @@
-"""Terminal view of records: each text with entities, figures and dates marked, then tables.
+"""Terminal view of records: each text with entities, figures and dates marked, then tables
+(figures, dates and facts).
 
 `show` reads one record file, a records.jsonl (every record, or the one `--id` names) or a
 run's folder.
@@ -29,6 +30,7 @@ DIM = "\x1b[2m"
 PALETTE = (33, 202, 34, 163, 172, 37, 127, 166, 28, 61, 130, 24, 160, 99, 64, 31, 131)
 FIGURE_COLUMNS = ("text", "label", "value", "unit", "counted", "approx", "per")
 DATE_COLUMNS = ("text", "value", "mod", "reason")
+FACT_COLUMNS = ("subject", "predicate", "object", "figure", "time", "change", "modality")
 REQUIRED_FIGURE_COLUMNS = 6  # "per" is shown only when some figure has one
 
 
@@ -89,12 +91,13 @@ def render_all(records: list[dict[str, Any]], colour: bool = False) -> str:
 
 
 def render(record: dict[str, Any], colour: bool = False) -> str:
-    """The whole view: header, marked text, figures table and dates table."""
+    """The whole view: header, marked text, figures, dates and facts tables."""
     parts = [_header(record, colour), marked_text(record, colour)]
     if colour:
         parts.append(_legend(record))
     parts.append(_section("Figures", _figure_rows(record), colour))
     parts.append(_section("Dates", _rows(record.get("dates", []), DATE_COLUMNS), colour))
+    parts.append(_section("Facts", _fact_rows(record), colour))
     return "\n\n".join(part for part in parts if part) + "\n"
 
 
@@ -208,6 +211,35 @@ def _figure_rows(record: dict[str, Any]) -> list[list[str]]:
     has_per = any(item.get("per") is not None for item in figures)
     columns = FIGURE_COLUMNS if has_per else FIGURE_COLUMNS[:REQUIRED_FIGURE_COLUMNS]
     return _rows(figures, columns)
+
+
+def _fact_rows(record: dict[str, Any]) -> list[list[str]]:
+    """Subject, predicate, object, figure, time, change and modality of each fact."""
+    figures = record.get("figures", [])
+    rows = []
+    for fact in record.get("facts", []):
+        index = fact.get("figure")
+        figure = figures[index] if isinstance(index, int) and 0 <= index < len(figures) else {}
+        predicate = fact.get("predicate") or {}
+        change = fact.get("change") or {}
+        ends = [_cell((change.get(end) or {}).get("text")) or "…" for end in ("from", "to")]
+        rows.append(
+            [
+                _party(fact.get("subject")),
+                f"{predicate.get('text', '')} ({predicate.get('class', '')})",
+                _party(fact.get("object")),
+                _cell(figure.get("text")),
+                _cell((fact.get("time") or {}).get("text")),
+                f"{change['direction']} {ends[0]}→{ends[1]}" if change else "",
+                _cell(fact.get("modality"))
+                + (" negated" if fact.get("polarity") == "negative" else ""),
+            ]
+        )
+    return [list(FACT_COLUMNS), *rows] if rows else []
+
+
+def _party(party: dict[str, Any] | None) -> str:
+    return "" if not party else _cell(party.get("name") or party.get("text"))
 
 
 def _rows(items: list[dict[str, Any]], columns: tuple[str, ...]) -> list[list[str]]:

@@ -1,4 +1,4 @@
-"""Evaluation commands: `python -m zhextract.eval {figures,ner,seg}`.
+"""Evaluation commands: `python -m zhextract.eval {facts,figures,ner,seg}`.
 
 Each reads public gold data from `../shared/eval` (or $ZHEXTRACT_EVAL_DIR) and skips
 cleanly, exit 0 with a message, when it is absent.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-TASKS = ("figures", "ner", "seg")
+TASKS = ("facts", "figures", "ner", "seg")
 
 
 def main(argv: list[str] | None = None) -> int:
