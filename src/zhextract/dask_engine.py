@@ -73,6 +73,7 @@ if TYPE_CHECKING:
     from dask.delayed import Delayed
 
     from .pipeline import Pipeline
+    from .types import Record
 
 # About 1.2 s of the default pipeline's work on one core of the bench machine (a third of
 # that for the fast one), against Dask's 6 ms per task (README, "Scaling out").
@@ -494,7 +495,7 @@ def _extract_partition(
     overrides: tuple[tuple[str, str], ...],
     paths: bool,
     doc_date: str | dt.date | None,
-) -> list[dict[str, Any]]:
+) -> list[Record]:
     with _PROCESS_LOCK:
         pipeline = worker_pipeline(pipeline_name, overrides)
         if not paths:

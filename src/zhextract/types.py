@@ -7,7 +7,7 @@ not required keys: check `record.get("omitted")` or use `.get`.
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 # An exact number: int, a float whose decimal form is exact, or the exact decimal as a string.
 Number = int | float | str
@@ -75,6 +75,8 @@ class _DateFields(TextSpan):
 class Date(_DateFields, total=False):
     reason: str  # why value is None
     mod: Literal["before", "after", "since"]
+    range: list[str]  # first and last day of a period (上週, 3月上旬, 第3季)
+    basis: Literal["doc_date", "stated", "text"]  # what a relative date was resolved against
 
 
 class Section(Offsets):
@@ -128,6 +130,7 @@ class Record(_RecordFields, total=False):
     entities: list[Entity]
     figures: list[Figure]
     dates: list[Date]
+    facts: list[dict[str, Any]]  # per figure: predicate, subject, object, time, change...
     omitted: list[str]
 
 

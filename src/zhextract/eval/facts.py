@@ -26,6 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..types import Record
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SETS = {
     "dev": REPO_ROOT / "tests" / "data" / "facts_dev.jsonl",
@@ -117,7 +119,7 @@ def overlaps(span: dict[str, Any], where: tuple[int, int] | None) -> bool:
     return where is not None and span["start"] < where[1] and where[0] < span["end"]
 
 
-def system_fact(record: dict[str, Any], text: str, gold: Fact) -> Fact | None:
+def system_fact(record: Record, text: str, gold: Fact) -> Fact | None:
     where = occurrence(text, gold["figure"], gold.get("figure_occurrence", 0))
     for fact in record["facts"]:
         if overlaps(record["figures"][fact["figure"]], where):
