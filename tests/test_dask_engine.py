@@ -325,7 +325,7 @@ def test_an_unreadable_url_fails_as_an_unreadable_local_file(tmp_path: Path) -> 
 def test_url_inputs_are_planned_as_local_ones(memory_corpus: str, corpus: Path) -> None:
     memory = fsspec.filesystem("memory")
     memory.pipe_file("/zhextract-test/docs/.hidden/x.txt", b"x")
-    memory.pipe_file("/zhextract-test/docs/notes.docx", b"x")
+    memory.pipe_file("/zhextract-test/docs/notes.pptx", b"x")
     jobs = plan_inputs([memory_corpus])
     local = plan_jobs([corpus])
     assert [job.output for job in jobs] == [job.output for job in local]
@@ -339,8 +339,8 @@ def test_url_patterns_missing_files_and_unsupported_types(memory_corpus: str) ->
     assert [job.output.as_posix() for job in jobs[:2]] == ["doc001.json", "doc008.json"]
     assert jobs[-1].error == "no such file or directory"
     assert plan_inputs([f"{memory_corpus}/*.pdf"])[0].error == "no input files match this pattern"
-    fsspec.filesystem("memory").pipe_file("/zhextract-test/docs/a.docx", b"x")
-    assert "docx" in str(plan_inputs([f"{memory_corpus}/a.docx"])[0].error)
+    fsspec.filesystem("memory").pipe_file("/zhextract-test/docs/a.pptx", b"x")
+    assert "pptx" in str(plan_inputs([f"{memory_corpus}/a.pptx"])[0].error)
 
 
 def test_output_folders_are_local_paths_or_file_urls(tmp_path: Path) -> None:
