@@ -35,6 +35,7 @@ OPTIONAL_FIELDS = (
     "entities",
     "figures",
     "dates",
+    "facts",
 )
 # A token as `to_record` writes it (str, int, int, str, int, int), fields in this order.
 TOKEN_FIELDS = ("text", "start", "end", "pos", "source_start", "source_end")
