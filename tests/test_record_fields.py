@@ -105,7 +105,15 @@ def test_run_fields_and_no_tokens(tmp_path: Path, capsys: pytest.CaptureFixture[
     small = json.loads((slim / "a.json").read_text(encoding="utf-8"))
     no_tokens = json.loads((tokenless / "a.json").read_text(encoding="utf-8"))
     assert "omitted" not in whole
-    assert small["omitted"] == ["meta", "sections", "paragraphs", "notes", "sentences", "tokens", "facts"]
+    assert small["omitted"] == [
+        "meta",
+        "sections",
+        "paragraphs",
+        "notes",
+        "sentences",
+        "tokens",
+        "facts",
+    ]
     assert small["figures"] == whole["figures"] and small["text"] == whole["text"]
     assert no_tokens["omitted"] == ["tokens"]
     assert set(whole) - set(no_tokens) == {"tokens"}
