@@ -375,9 +375,12 @@ def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
     assert process.returncode == 130
     assert err.splitlines()[-1] == "zhextract run: interrupted"
     assert "Traceback" not in err
-    names = sorted(output_files(tmp_path / "out", keep_summary=True))
+    names = sorted(output_files(tmp_path / "out"))
     assert 0 < len(names) < 30
     assert all(name.startswith("doc") and name.endswith(".json") for name in names)
+    summary = read_summary(tmp_path / "out")
+    assert summary["interrupted"] is True
+    assert 0 < summary["ok"] <= len(names)  # documents running at the signal finish too
 
 
 # ---------------------------------------------------------------- writing

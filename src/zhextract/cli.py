@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from . import __version__
+from .watchdog import DEFAULT_TIMEOUT
 
 EXIT_OK = 0
 EXIT_FAILURES = 1
@@ -115,6 +116,14 @@ def add_run_command(subcommands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="skip documents whose record in OUTDIR is current (same input, pipeline, date)",
     )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="time limit per document, after which it is reported failed "
+        f"(default {DEFAULT_TIMEOUT:g}; 0 for none)",
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -124,6 +133,8 @@ def run_command(args: argparse.Namespace) -> int:
     doc_date = parse_date_option(args.date)
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    if not args.timeout >= 0 or args.timeout == float("inf"):
+        raise UsageError(f"--timeout must be a number of seconds, got {args.timeout}")
     outdir = Path(args.out)
     overrides = _pipeline_overrides(args)
     _check_pipeline(args.pipeline, dict(overrides))
@@ -135,7 +146,8 @@ def run_command(args: argparse.Namespace) -> int:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"cannot create output folder {args.out!r}: {error.strerror}") from None
-    settings = Settings(outdir, doc_date, args.format, args.resume, overrides)
+    timeout = args.timeout or None
+    settings = Settings(outdir, doc_date, args.format, args.resume, overrides, timeout)
     progress = Progress(jobs, sys.stderr, live=sys.stderr.isatty())
     with _sigterm_as_interrupt():
         try:
