@@ -311,3 +311,48 @@ def test_a_single_star_still_matches_a_linked_folder(
     (tmp_path / "in" / "link").symlink_to(tmp_path / "real", target_is_directory=True)
     monkeypatch.chdir(tmp_path)
     assert [job.display for job in plan_jobs(["in/*/*.txt"])] == ["in/link/doc00.txt"]
+
+
+# ---------------------------------------------------------------- what reaches the terminal
+
+
+def test_control_characters_in_names_are_escaped_on_the_terminal() -> None:
+    from zhextract.batch import Outcome, Summary
+    from zhextract.progress import summary_lines, terminal_safe
+
+    assert terminal_safe("in/\x1b[2J\r假\u202e名.txt") == "in/\\x1b[2J\\r假\\u202e名.txt"
+    assert terminal_safe("新聞 稿/第1篇.txt") == "新聞 稿/第1篇.txt"
+    summary = Summary("default", None, outcomes=[Outcome("a\x07.txt", None, error="bad\x1b]0;x")])
+    assert summary_lines(summary, "out/run.json")[0] == "error: a\\x07.txt: bad\\x1b]0;x"
+
+
+# ---------------------------------------------------------------- records of earlier runs
+
+
+def test_review_and_validate_follow_run_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from zhextract.outputs import load_outputs, record_paths
+    from zhextract.validate_dir import validate_outputs
+
+    run(tmp_path, good_documents(3), workers=1)
+    outdir = tmp_path / "out"
+    (tmp_path / "in" / "doc02.txt").unlink()
+    settings = Settings(outdir, timeout=None)
+    run_batch(plan_jobs([tmp_path / "in"]), fault_pipeline(tmp_path), settings)
+    assert [path.name for path in record_paths(outdir)] == ["doc00.json", "doc01.json"]
+    outputs = load_outputs(outdir)
+    assert [record.path for record in outputs.records] == ["doc00.json", "doc01.json"]
+    assert [path for path, _ in outputs.unreadable] == ["doc02.json"]
+    capsys.readouterr()
+    validate_outputs(outdir)
+    assert "warning: doc02.json: not in run.json" in capsys.readouterr().err
+
+
+def test_without_run_json_every_record_counts(tmp_path: Path) -> None:
+    from zhextract.outputs import record_paths, stale_record_paths
+
+    run(tmp_path, good_documents(2), workers=1)
+    (tmp_path / "out" / "run.json").unlink()
+    assert len(record_paths(tmp_path / "out")) == 2
+    assert stale_record_paths(tmp_path / "out") == []
