@@ -23,6 +23,7 @@ class Source:
     path: str | None = None
     sha256: str = ""
     encoding: str = "utf-8"
+    warnings: tuple[str, ...] = ()  # what reading had to repair (replaced bytes)
 
 
 @dataclass
@@ -60,7 +61,7 @@ class Doc:
         if source is None:
             digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
             source = Source(path=None, sha256=digest, encoding="utf-8")
-        return cls(raw=raw, source=source, doc_date=doc_date)
+        return cls(raw=raw, source=source, doc_date=doc_date, warnings=list(source.warnings))
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Source offsets `[start, end)` of the logical span `[start, end)`."""
