@@ -93,3 +93,14 @@ def test_lone_surrogates_never_reach_the_record() -> None:
     json.dumps(record, ensure_ascii=False).encode("utf-8")  # writable as UTF-8
     assert record["warnings"] == ["2 lone surrogate code point(s) replaced with U+FFFD in the text"]
     assert offset_errors(record) == []
+
+
+def test_an_html_page_over_the_limit_is_a_clean_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhextract import reading
+
+    page = f"<html><body><p>{NEWS}</p></body></html>".encode()
+    monkeypatch.setattr(reading, "HTML_MAX_BYTES", len(page) - 1)
+    with pytest.raises(reading.DocumentError, match="over the limit"):
+        reading.read_html_bytes(page, "big.html")
+    monkeypatch.setattr(reading, "HTML_MAX_BYTES", len(page))
+    assert NEWS in reading.read_html_bytes(page, "ok.html")[0]
