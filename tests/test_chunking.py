@@ -72,3 +72,11 @@ def test_a_text_over_the_limit_is_a_clean_error() -> None:
         assert pipeline("一" * 10)["text"] == "一" * 10
     finally:
         pipeline.max_chars = limit
+
+
+def test_a_line_cut_at_sentence_ends_stays_one_line_and_paragraph(small_chunks: None) -> None:
+    raw = PARAGRAPH * 20
+    record = zhextract.extract(raw)
+    assert record["text"] == raw
+    assert [(item["start"], item["end"]) for item in record["paragraphs"]] == [(0, len(raw))]
+    assert offset_errors(record) == []

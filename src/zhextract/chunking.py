@@ -3,7 +3,7 @@
 A text longer than `CHUNK_CHARS` is cut at the last paragraph break (a blank line) before
 the limit, else the last line break, else the last sentence end, else at the limit.
 Every chunk runs through the stages on its own; the chunks' documents are then joined
-into one, texts with a line break between them and every span and offset map shifted,
+into one (a line break between them where the cut was one), every span and offset shifted,
 so the record's offsets hold exactly as for a document processed whole. The first
 chunk's title and fields stand for the document, and its stated date (發布日期) resolves
 relative dates in the chunks after it.
@@ -70,7 +70,7 @@ def process_in_chunks(doc: Doc, process: Callable[[Doc], Doc], size: int = CHUNK
             joined.warnings = [*doc.warnings, *part.warnings]
             doc_date = doc.doc_date or _stated_date(part)
             continue
-        _append(joined, part, start)
+        _append(joined, part, start, at_line_break=doc.raw[start - 1] == "\n")
     assert joined is not None
     joined.doc_date = doc.doc_date
     return joined
@@ -83,22 +83,29 @@ def _stated_date(doc: Doc) -> dt.date | None:
         return None
 
 
-def _append(joined: Doc, part: Doc, raw_start: int) -> None:
-    """Add a later chunk's document to `joined`: its text after a line break, which maps
-    to the source offset where the text before it ends."""
+def _append(joined: Doc, part: Doc, raw_start: int, at_line_break: bool) -> None:
+    """Add a later chunk's document to `joined`. After a line break its text follows a
+    "\n" (mapped to where the text before it ends); a chunk cut inside a line (at a
+    sentence end, or at the size limit) continues that line, and its first paragraph
+    continues the last one."""
     if not part.text:
         return
     mapped = [raw_start + offset for offset in part.offset_map]
-    if joined.text:
-        shift = len(joined.text) + 1
-        joined.text = f"{joined.text}\n{part.text}"
+    separator = "\n" if at_line_break and joined.text else ""
+    shift = len(joined.text) + len(separator)
+    joined.text = f"{joined.text}{separator}{part.text}"
+    if separator:
         joined.offset_map = [*joined.offset_map, *mapped]  # the old end maps the break
     else:
-        shift = 0
-        joined.text, joined.offset_map = part.text, mapped
+        joined.offset_map = [*joined.offset_map[:-1], *mapped]
+    paragraphs = [_shifted(item, shift) for item in part.paragraphs]
+    if not separator and joined.paragraphs and paragraphs:
+        joined.paragraphs[-1] = {**joined.paragraphs[-1], "end": paragraphs.pop(0)["end"]}
+    joined.paragraphs = [*joined.paragraphs, *paragraphs]
     for name in SPAN_LISTS:
-        shifted = [_shifted(item, shift) for item in getattr(part, name)]
-        setattr(joined, name, [*getattr(joined, name), *shifted])
+        if name != "paragraphs":
+            shifted = [_shifted(item, shift) for item in getattr(part, name)]
+            setattr(joined, name, [*getattr(joined, name), *shifted])
     joined.warnings.extend(warning for warning in part.warnings if warning not in joined.warnings)
 
 
