@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -222,4 +223,4 @@ def test_unwritable_cache_dir_falls_back_to_temp(
     monkeypatch.setenv("ZHEXTRACT_CACHE_DIR", str(blocker / "cache"))
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
     path = dictionary_path()
-    assert path.parent == tmp_path / "tmp" / "zhextract" and path.is_file()
+    assert path.parent == tmp_path / "tmp" / f"zhextract-{os.getuid()}" and path.is_file()

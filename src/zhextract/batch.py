@@ -19,7 +19,7 @@ same input bytes, pipeline, document date and left-out fields.
 from __future__ import annotations
 
 import datetime as dt
-import glob
+import fnmatch
 import hashlib
 import json
 import multiprocessing
@@ -48,6 +48,7 @@ from .reading import (
     sniff_kind,
 )
 from .record import dumps, omit_fields
+from .watchdog import DEFAULT_TIMEOUT, DocumentTimeout, become_worker, time_limit
 
 if TYPE_CHECKING:
     from .pipeline import Pipeline
@@ -91,6 +92,7 @@ class Settings:
     resume: bool = False
     pipeline_overrides: tuple[tuple[str, str], ...] = ()  # (dotted setting path, value)
     omitted: tuple[str, ...] = ()  # record fields left out (record.OPTIONAL_FIELDS)
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds per document; None: no limit
 
     @property
     def doc_date_text(self) -> str | None:
@@ -115,6 +117,7 @@ class Summary:
     omitted: tuple[str, ...] = ()
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
+    interrupted: bool = False  # stopped by Ctrl-C or SIGTERM before every job was done
 
     @property
     def failures(self) -> list[Outcome]:
@@ -151,6 +154,7 @@ class Summary:
             "chars": self.chars,
             "seconds": round(self.seconds, 3),
             "chars_per_second": self.chars_per_second,
+            "interrupted": self.interrupted,
         }
 
     def _record_entries(self) -> list[dict[str, Any]]:
@@ -212,20 +216,34 @@ def _named_file_job(path: Path) -> Job:
 
 
 def _folder_jobs(folder: Path, base: Path) -> Iterator[Job]:
-    for path in _walk(folder):
-        yield _found_job(path, base)
+    for path, error in _walk(folder):
+        if error is None:
+            yield _found_job(path, base)
+        else:
+            output = _confined(path, base).with_name(f"{path.name}.json")
+            yield Job(path, path.as_posix(), output, f"cannot read folder: {error}")
 
 
 def _found_job(path: Path, base: Path) -> Job:
-    output = PurePosixPath(path.relative_to(base).as_posix()).with_suffix(".json")
-    return Job(path, path.as_posix(), output, size=_size(path))
+    return Job(path, path.as_posix(), _confined(path, base).with_suffix(".json"), size=_size(path))
+
+
+def _confined(path: Path, base: Path) -> PurePosixPath:
+    """`path` relative to `base`, as a path that stays inside OUTDIR: `..` steps are
+    resolved first (a pattern such as `*/../../*.txt` walks out of its base), and a path
+    that still leaves the base keeps its name only (clashes are renamed later)."""
+    relative = PurePosixPath(os.path.relpath(os.path.normpath(path), os.path.normpath(base)))
+    parts = relative.parts
+    if relative.is_absolute() or not parts or ".." in parts:
+        return PurePosixPath(path.name or "input")
+    return relative
 
 
 def _pattern_jobs(pattern: str) -> Iterator[Job]:
     """Matches of a glob pattern (`**` spans folders); matched folders are walked. Like a
     folder walk, only supported types are taken, and hidden names are not matched."""
     base = _fixed_prefix(pattern)
-    matches = sorted(Path(match) for match in glob.glob(pattern, recursive=True))
+    matches = sorted(_glob(pattern))
     found = False
     for path in matches:
         if path.is_dir():
@@ -238,6 +256,53 @@ def _pattern_jobs(pattern: str) -> Iterator[Job]:
     if not found:
         output = PurePosixPath(Path(pattern).name).with_suffix(".json")
         yield Job(Path(pattern), pattern, output, "no input files match this pattern")
+
+
+def _glob(pattern: str) -> Iterator[Path]:
+    """Paths matching `pattern`, part by part: a part without wildcards is taken as it is
+    (`..` too), `*`/`?`/`[...]` match the names of one folder (hidden ones only when the
+    part starts with a dot), and `**` any number of folders below, never entering a
+    symbolic link to a folder (a link to an ancestor would loop for ever)."""
+    path = Path(pattern)
+    if path.is_absolute():
+        yield from _glob_parts(Path(path.anchor), list(path.parts[1:]))
+    else:
+        yield from _glob_parts(Path("."), list(path.parts))
+
+
+def _glob_parts(folder: Path, parts: list[str]) -> Iterator[Path]:
+    if not parts:
+        yield folder
+        return
+    part, rest = parts[0], parts[1:]
+    if part == "**":
+        for below in _folders_below(folder):
+            yield from _glob_parts(below, rest)
+    elif not GLOB_CHARS.intersection(part):
+        if os.path.lexists(folder / part):
+            yield from _glob_parts(folder / part, rest)
+    else:
+        for name in _names(folder):
+            hidden_ok = part.startswith(".") or not name.startswith(".")
+            wanted = hidden_ok and fnmatch.fnmatchcase(name, part)
+            if wanted and (not rest or (folder / name).is_dir()):
+                yield from _glob_parts(folder / name, rest)
+
+
+def _folders_below(folder: Path) -> Iterator[Path]:
+    """`folder` and every folder under it, hidden ones and links to folders left out."""
+    yield folder
+    for name in _names(folder):
+        below = folder / name
+        if not name.startswith(".") and below.is_dir() and not below.is_symlink():
+            yield from _folders_below(below)
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return sorted(os.listdir(folder))
+    except OSError:
+        return []
 
 
 def _fixed_prefix(pattern: str) -> Path:
@@ -258,15 +323,21 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Input files under `folder` in sorted path order; hidden files and folders are skipped."""
-    found = []
-    for root, folders, files in os.walk(folder):
+def _walk(folder: Path) -> list[tuple[Path, str | None]]:
+    """Input files under `folder` in sorted path order, each with None, and each folder
+    that cannot be listed with the reason; hidden files and folders are skipped, and
+    links to folders are not followed."""
+    found: list[tuple[Path, str | None]] = []
+
+    def unreadable(error: OSError) -> None:
+        found.append((Path(error.filename), error.strerror or str(error)))
+
+    for root, folders, files in os.walk(folder, onerror=unreadable):
         folders[:] = [name for name in folders if not name.startswith(".")]
         for name in files:
             path = Path(root, name)
             if not name.startswith(".") and path.suffix.lower() in SUPPORTED_SUFFIXES:
-                found.append(path)
+                found.append((path, None))
     return sorted(found)
 
 
@@ -319,16 +390,24 @@ def run_batch(
         pipeline_name, settings.doc_date_text, settings.output_format, settings.omitted
     )
     previous = _previous_lines(settings)
-    with _journal(settings) as journal:
-        if engine is None:
-            engine = partial(_outcomes, workers=workers)
-        for outcome in engine(jobs, pipeline_name, settings, previous):
-            summary.outcomes.append(outcome)
-            if journal is not None and outcome.line is not None and not outcome.skipped:
-                journal.write(f"{outcome.line}\n")
-                journal.flush()
-            if on_outcome is not None:
-                on_outcome(outcome)
+    if engine is None:
+        engine = partial(_outcomes, workers=workers)
+    try:
+        with _journal(settings) as journal:
+            for outcome in engine(jobs, pipeline_name, settings, previous):
+                summary.outcomes.append(outcome)
+                if journal is not None and outcome.line is not None and not outcome.skipped:
+                    journal.write(f"{outcome.line}\n")
+                    journal.flush()
+                if on_outcome is not None:
+                    on_outcome(outcome)
+    except KeyboardInterrupt:
+        # The records written so far stay (and the jsonl journal, for --resume); the
+        # summary says what was done and that the run did not finish.
+        summary.interrupted = True
+        summary.seconds = time.perf_counter() - started
+        write_atomically(settings.outdir / SUMMARY_NAME, _summary_text(summary))
+        raise
     if settings.output_format == "jsonl":
         lines = [outcome.line for outcome in summary.outcomes if outcome.line is not None]
         write_atomically(settings.outdir / JSONL_NAME, "".join(f"{line}\n" for line in lines))
@@ -375,26 +454,59 @@ def _outcomes(
         assert _WORKER_PIPELINE is not None
         with suppress(Exception):  # a stage bug is reported per document
             _WORKER_PIPELINE(WARM_UP_TEXT)
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(jobs)),
-        initializer=_load_worker_pipeline,
-        initargs=(pipeline_name, settings.pipeline_overrides),
-    )
+    yield from _pooled_outcomes(jobs, pipeline_name, settings, min(workers, len(jobs)), earlier)
+
+
+def _pooled_outcomes(
+    jobs: list[Job],
+    pipeline_name: str,
+    settings: Settings,
+    workers: int,
+    earlier: Callable[[Job], str | None],
+) -> Iterator[Outcome]:
+    """Outcomes in job order from a pool of worker processes. When a worker dies (killed,
+    out of memory, over the hard time limit) the pool breaks and the documents then in
+    flight are lost: a new pool takes over and runs each of them again, one at a time, so
+    that a document breaking the pool a second time is the one at fault; it is reported
+    failed and the rest of the batch goes on."""
+    pool = _new_pool(pipeline_name, settings, workers)
     waiting = iter(jobs)
     in_flight: deque[tuple[Job, Future[Outcome]]] = deque()
 
-    def submit_next() -> None:
-        job = next(waiting, None)
-        if job is not None:
+    def fill() -> None:
+        while len(in_flight) < IN_FLIGHT_PER_WORKER * workers:
+            job = next(waiting, None)
+            if job is None:
+                return
             in_flight.append((job, pool.submit(process_job, job, settings, earlier(job))))
 
+    def run_alone(job: Job) -> Outcome:
+        nonlocal pool
+        try:
+            return pool.submit(process_job, job, settings, earlier(job)).result()
+        except BrokenProcessPool:
+            pool.shutdown(wait=True)
+            pool = _new_pool(pipeline_name, settings, workers)
+            return Outcome(job.display, None, error=WORKER_DIED)
+
     try:
-        for _ in range(IN_FLIGHT_PER_WORKER * workers):
-            submit_next()
+        fill()
         while in_flight:
-            job, future = in_flight.popleft()
-            outcome = _collect(job, future)
-            submit_next()
+            job, future = in_flight[0]
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                lost = list(in_flight)
+                in_flight.clear()
+                pool.shutdown(wait=True)
+                pool = _new_pool(pipeline_name, settings, workers)
+                for lost_job, lost_future in lost:
+                    finished = _finished_outcome(lost_future)
+                    yield finished if finished is not None else run_alone(lost_job)
+                fill()
+                continue
+            in_flight.popleft()
+            fill()
             yield outcome
     finally:
         # Only a few documents are ever queued, so on an interrupt the running ones
@@ -402,11 +514,25 @@ def _outcomes(
         pool.shutdown(wait=True)
 
 
-def _collect(job: Job, future: Future[Outcome]) -> Outcome:
-    try:
+def _finished_outcome(future: Future[Outcome]) -> Outcome | None:
+    """The outcome of a document that finished before its pool broke, else None."""
+    if future.done() and not future.cancelled() and future.exception() is None:
         return future.result()
-    except BrokenProcessPool:
-        return Outcome(job.display, None, error="worker process died")
+    return None
+
+
+def _new_pool(pipeline_name: str, settings: Settings, workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        initializer=_load_worker_pipeline,
+        initargs=(pipeline_name, settings.pipeline_overrides),
+    )
+
+
+WORKER_DIED = (
+    "the worker process died while processing it, twice "
+    "(killed, out of memory, or stuck past the time limit)"
+)
 
 
 def _load_worker_pipeline(
@@ -423,6 +549,7 @@ def _load_worker_pipeline(
         # A forked worker inherits the main process's SIGTERM handler; the pool's own
         # terminate() must end a worker at once.
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        become_worker()
     _WORKER_PIPELINE = load(pipeline_name, dict(overrides))
 
 
@@ -446,16 +573,19 @@ def process_job(
                 output = JSONL_NAME if jsonl else job.output.as_posix()
                 return Outcome(job.display, output, skipped=True, line=earlier)
         kind = sniff_kind(data) if job.path is None else kind_of(job.path)
-        text, source = read_document(data, job.source_path, kind)
-        record = omit_fields(
-            pipeline(text, doc_date=settings.doc_date, source=source), settings.omitted
-        )
+        with time_limit(settings.timeout):
+            text, source = read_document(data, job.source_path, kind)
+            record = omit_fields(
+                pipeline(text, doc_date=settings.doc_date, source=source), settings.omitted
+            )
         if jsonl:
             line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
             return Outcome(job.display, JSONL_NAME, chars=len(text), line=line)
         write_atomically(settings.outdir / job.output, dumps(record))
     except DocumentError as error:
         return Outcome(job.display, None, error=str(error))
+    except DocumentTimeout:
+        return Outcome(job.display, None, error=f"took longer than {settings.timeout:g} s")
     except Exception as error:  # a stage bug must not stop the batch
         return Outcome(job.display, None, error=one_line(f"{type(error).__name__}: {error}"))
     return Outcome(job.display, job.output.as_posix(), chars=len(text))

@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .watchdog import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from .batch import Engine
@@ -152,6 +153,14 @@ def add_run_command(subcommands: argparse._SubParsersAction) -> None:
         help="with --engine dask: a running scheduler such as tcp://HOST:8786 "
         "(default: a local cluster with one worker process per core)",
     )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="time limit per document, after which it is reported failed "
+        f"(default {DEFAULT_TIMEOUT:g}; 0 for none)",
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -161,6 +170,8 @@ def run_command(args: argparse.Namespace) -> int:
     doc_date = parse_date_option(args.date)
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    if not args.timeout >= 0 or args.timeout == float("inf"):
+        raise UsageError(f"--timeout must be a number of seconds, got {args.timeout}")
     dask_engine = _dask_engine_module(args)
     outdir = Path(args.out) if dask_engine is None else _dask_output_folder(dask_engine, args.out)
     overrides = _pipeline_overrides(args)
@@ -175,7 +186,9 @@ def run_command(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"cannot create output folder {args.out!r}: {error.strerror}") from None
     omitted = omitted_fields(args.fields, args.no_tokens)
-    settings = Settings(outdir, doc_date, args.format, args.resume, overrides, omitted)
+    settings = Settings(
+        outdir, doc_date, args.format, args.resume, overrides, omitted, args.timeout or None
+    )
     progress = Progress(jobs, sys.stderr, live=sys.stderr.isatty())
     with _sigterm_as_interrupt(), _engine(dask_engine, args.scheduler) as engine:
         try:

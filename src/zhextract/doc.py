@@ -29,6 +29,7 @@ class Source:
     encoding: str = "utf-8"
     meta: dict[str, str] = field(default_factory=dict)
     marks: list[tuple[int, int, str]] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()  # what reading had to repair (replaced bytes)
 
 
 @dataclass
@@ -68,7 +69,13 @@ class Doc:
         if source is None:
             digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
             source = Source(path=None, sha256=digest, encoding="utf-8")
-        return cls(raw=raw, source=source, doc_date=doc_date, meta=dict(source.meta))
+        return cls(
+            raw=raw,
+            source=source,
+            doc_date=doc_date,
+            meta=dict(source.meta),
+            warnings=list(source.warnings),
+        )
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Source offsets `[start, end)` of the logical span `[start, end)`."""

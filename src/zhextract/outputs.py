@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 RUN_SUMMARY = "run.json"
+STALE_REASON = "not in run.json (left by an earlier run), so left out"
 
 
 @dataclass
@@ -30,10 +31,35 @@ class Outputs:
 
 
 def record_paths(outdir: Path) -> list[Path]:
-    """Record files under `outdir` in a stable order; the run summary is not a record."""
+    """Record files under `outdir` in a stable order; the run summary is not a record,
+    and when run.json lists the run's records, files it does not list (left by an
+    earlier run into the same folder) are not either."""
+    listed = _listed_records(outdir)
+    return [path for path in _found_records(outdir) if listed is None or path in listed]
+
+
+def stale_record_paths(outdir: Path) -> list[str]:
+    """Record files run.json does not list, relative to `outdir`: an earlier run's."""
+    listed = _listed_records(outdir)
+    if listed is None:
+        return []
+    found = _found_records(outdir)
+    return [path.relative_to(outdir).as_posix() for path in found if path not in listed]
+
+
+def _found_records(outdir: Path) -> list[Path]:
     summary = outdir / RUN_SUMMARY
     found = [*outdir.rglob("*.json"), *outdir.rglob("*.jsonl")]
     return sorted(path for path in found if path != summary and path.is_file())
+
+
+def _listed_records(outdir: Path) -> set[Path] | None:
+    """The record files run.json names; None without a readable list."""
+    try:
+        entries = read_json(outdir / RUN_SUMMARY)["records"]
+        return {outdir / str(entry["record"]) for entry in entries}
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError):
+        return None
 
 
 def read_json(path: Path) -> Any:
@@ -90,6 +116,7 @@ def load_outputs(outdir: Path) -> Outputs:
             outputs.unreadable.append((relative, error))
         else:
             outputs.records.append(LoadedRecord(relative, record))
+    outputs.unreadable.extend((path, STALE_REASON) for path in stale_record_paths(outdir))
     summary = outdir / RUN_SUMMARY
     if summary.is_file():
         outputs.run = read_summary(summary, outputs)

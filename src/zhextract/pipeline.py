@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from confection import Config
 
 from . import __version__
+from .chunking import process_in_chunks
 from .doc import Doc, Source, parse_doc_date
 from .record import to_record
 from .registry import Stage, get_stage
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from .types import Record
 
 PIPELINE_DIR = "pipelines"
+MAX_CHARS = 50_000_000  # a longer text is a clean per-document error
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Pipeline:
         if spec.overrides:
             self.version += f"+{overrides_digest(spec.overrides)}"
         self.stage_names = [name for name, _, _ in spec.stages]
+        self.max_chars = MAX_CHARS
         self._stages: list[tuple[str, Stage]] = []
         provided: set[str] = {"raw"}
         for name, factory, settings in spec.stages:
@@ -65,7 +68,15 @@ class Pipeline:
             self._stages.append((name, info.factory(**settings)))
 
     def process(self, doc: Doc) -> Doc:
-        """Run every stage on `doc` in order and return it."""
+        """Run every stage on `doc` in order and return it (a long document chunk by
+        chunk, see `chunking`, joined into one document)."""
+        if len(doc.raw) > self.max_chars:
+            raise ValueError(
+                f"text of {len(doc.raw):,} characters is over the limit of {self.max_chars:,}"
+            )
+        return process_in_chunks(doc, self._run_stages)
+
+    def _run_stages(self, doc: Doc) -> Doc:
         for _name, stage in self._stages:
             stage(doc)
         return doc

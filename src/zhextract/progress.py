@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import time
+import unicodedata
 from collections.abc import Callable
 from typing import TextIO
 
@@ -54,13 +55,14 @@ class Progress:
         else:
             # A failure says why at once: a reader of a piped log need not wait for the end.
             status = (
-                f"failed: {outcome.error}"
+                f"failed: {terminal_safe(outcome.error)}"
                 if outcome.error
                 else "skipped"
                 if outcome.skipped
                 else "ok"
             )
-            self._write(f"[{self.done}/{len(self.jobs)}] {outcome.display}: {status}\n")
+            display = terminal_safe(outcome.display)
+            self._write(f"[{self.done}/{len(self.jobs)}] {display}: {status}\n")
 
     def status_line(self) -> str:
         elapsed = self.clock() - self.started
@@ -101,7 +103,10 @@ class Progress:
 
 def summary_lines(summary: Summary, summary_path: str) -> list[str]:
     """One `error: PATH: REASON` line per failed document, then the totals."""
-    lines = [f"error: {item.display}: {item.error}" for item in summary.failures]
+    lines = [
+        f"error: {terminal_safe(item.display)}: {terminal_safe(item.error or '')}"
+        for item in summary.failures
+    ]
     count = len(summary.outcomes)
     documents = f"{count} document{'' if count == 1 else 's'}"
     if count == 0:
@@ -115,3 +120,21 @@ def summary_lines(summary: Summary, summary_path: str) -> list[str]:
         f"{rate}; summary in {summary_path}"
     )
     return lines
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with control and format characters (escape sequences, carriage returns,
+    bidirectional overrides) written as `\\xNN`/`\\uNNNN`, so a file name cannot move the
+    cursor, recolour or hide what the terminal shows."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char
+        if char == " " or unicodedata.category(char) not in UNSAFE_CATEGORIES
+        else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
+
+
+# Control, format, line and paragraph separators, surrogates and unassigned characters.
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Cn"})

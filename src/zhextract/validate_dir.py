@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .outputs import iter_record_files
+from .outputs import STALE_REASON, iter_record_files, stale_record_paths
 from .record import validate
 
 
@@ -31,6 +31,9 @@ def validate_outputs(outdir: Path, out: TextIO | None = None) -> int:
     """Print one line per problem; exit code 0 when every record is valid, else 1."""
     stream = out if out is not None else sys.stdout
     count, problems = output_problems(outdir)
+    if outdir.is_dir():
+        for stale in stale_record_paths(outdir):
+            print(f"warning: {stale}: {STALE_REASON}", file=sys.stderr)
     for problem in problems:
         print(problem, file=stream)
     print(f"{count} record(s) checked, {len(problems)} problem(s)", file=sys.stderr)

@@ -23,7 +23,14 @@ from .page_furniture import PAGE_BREAK, drop_page_furniture
 
 TERMINAL_PUNCT = "。！？!?；;…"
 CLOSING_PUNCT = "」』）)】〕》\"'”’"
-DROPPED_CHARS = {"\ufeff", "\u200b", "\u200c", "\u200d", "\u2060", "\r"}
+DROPPED_CHARS = {"\ufeff", "\u200b", "\u200c", "\u200d", "\u2060"}
+# Line breaks other than "\n": CR (alone, or before LF, as on Windows), vertical tab, NEL
+# and the line separator end a line; form feed (a page end) and the paragraph separator
+# end a paragraph (a blank line).
+OTHER_BREAK = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+PARAGRAPH_BREAKS = {"\x0c", "\u2029"}
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
 SPACE_CHARS = {" ", "\t", "\u00a0", "\u3000", "\u2002", "\u2003", "\u2009", "\u202f"}
 SPACE_RUN = re.compile("[ \u3000]+")  # spaces left after folding
 PARAGRAPH_START = re.compile(
@@ -81,18 +88,41 @@ def normalize_text(raw: str) -> tuple[str, list[int], list[tuple[int, int]]]:
 
 
 def _fold_characters(raw: str) -> tuple[str, list[int]]:
-    """`raw` with invisible characters dropped, spaces made plain and widths folded,
-    and the source offset of every character kept."""
+    """`raw` with invisible characters dropped, spaces made plain, widths folded, every
+    line break made "\n" (a paragraph break "\n\n"), and the source offset of every
+    character kept."""
+    if not OTHER_BREAK.search(raw):
+        return _fold_between_breaks(raw, 0)
+    texts: list[str] = []
+    sources: list[int] = []
+    done = 0
+    for match in OTHER_BREAK.finditer(raw):
+        text, offsets = _fold_between_breaks(raw[done : match.start()], done)
+        texts.append(text)
+        sources.extend(offsets)
+        line_break = "\n\n" if match.group() in PARAGRAPH_BREAKS else "\n"
+        texts.append(line_break)
+        sources.extend([match.end() - 1] * len(line_break))  # CRLF: the LF's offset
+        done = match.end()
+    text, offsets = _fold_between_breaks(raw[done:], done)
+    texts.append(text)
+    sources.extend(offsets)
+    return "".join(texts), sources
+
+
+def _fold_between_breaks(raw: str, base: int) -> tuple[str, list[int]]:
     folded = raw.translate(_fold_table())
     if len(folded) == len(raw):
-        return folded, list(range(len(raw)))
-    return folded, [offset for offset, char in enumerate(raw) if char not in DROPPED_CHARS]
+        return folded, list(range(base, base + len(raw)))
+    return folded, [base + offset for offset, char in enumerate(raw) if char not in DROPPED_CHARS]
 
 
 @cache
 def _fold_table() -> dict[int, str | None]:
     table: dict[int, str | None] = {ord(char): None for char in DROPPED_CHARS}
     table.update((ord(char), " ") for char in SPACE_CHARS if char != "\u3000")
+    # A lone surrogate (from text decoded with surrogateescape) cannot be written as UTF-8.
+    table.update((code, REPLACEMENT) for code in range(0xD800, 0xE000))
     for code in [*range(0xFF01, 0xFF5F), *range(0xF900, 0xFB00)]:
         folded = _fold_width(chr(code))
         if folded != chr(code):
@@ -278,6 +308,11 @@ def _is_ideograph(char: str) -> bool:
 @register_stage("normalize", requires=("raw",), provides=("text", "paragraphs"))
 def make_normalize_stage() -> Stage:
     def normalize(doc: Doc) -> None:
+        surrogates = len(LONE_SURROGATE.findall(doc.raw))
+        if surrogates:
+            doc.warnings.append(
+                f"{surrogates} lone surrogate code point(s) replaced with U+FFFD in the text"
+            )
         doc.text, doc.offset_map, spans = normalize_text(doc.raw)
         doc.paragraphs = [{"start": start, "end": end} for start, end in spans]
 

@@ -176,13 +176,10 @@ def _placed_words(text: str, pieces: list[Piece]) -> list[tuple[int, int, str]]:
         while spaces[next_space] < start:
             next_space += 1
         if spaces[next_space] < position:  # rare: a piece holding whitespace
-            for part in _split_whitespace(text, start, position, pos):
-                _append_joining_runs(words, part, text)
-        elif position - start == 1 and words and not text[start].isalnum():
-            _append_joining_runs(words, (start, position, pos), text)
+            words.extend(_split_whitespace(text, start, position, pos))
         else:
             words.append((start, position, pos))
-    return words
+    return _join_symbol_runs(words, text)
 
 
 @cache
@@ -358,9 +355,9 @@ def _hmm_words(table: WordTable, run: str, with_pos: bool) -> list[Piece]:
     """Words jieba's character HMM finds in a run. Tags come from the dictionary, and a
     new two- or three-character word starting with a surname is taken for a name (nr):
     jieba's own POS HMM does that too, but ten times slower."""
-    from jieba import finalseg
+    from .segment_hmm import hmm_cut  # loads jieba's HMM tables: only when a run needs them
 
-    words = finalseg.cut(run)
+    words = hmm_cut(run)
     if not with_pos:
         return [(word, "") for word in words]
     return [(word, _guess_tag(table, word)) for word in words]
@@ -406,17 +403,22 @@ def _split_whitespace(text: str, start: int, end: int, pos: str) -> list[tuple[i
     ]
 
 
-def _append_joining_runs(
-    words: list[tuple[int, int, str]], word: tuple[int, int, str], text: str
-) -> None:
-    """Append `word`, joining runs of one repeated symbol (……, ——) into one token."""
-    start, end, _ = word
-    if words and end - start == 1 and not text[start].isalnum():
-        last_start, last_end, last_pos = words[-1]
-        if last_end == start and set(text[last_start:last_end]) == {text[start]}:
-            words[-1] = (last_start, end, last_pos)
-            return
-    words.append(word)
+def _join_symbol_runs(words: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
+    """Join runs of one repeated symbol (……, ——) into one token: a single-character
+    symbol joins the token before it when that token touches it and is made of the same
+    symbol only. Whether the last token is such a run is kept as it grows, so each
+    token's characters are looked at once (a run of 100,000 dashes stays linear)."""
+    joined: list[tuple[int, int, str]] = []
+    last_run_of = ""  # the symbol the last joined token repeats, or "" when it is none
+    for start, end, pos in words:
+        char = text[start]
+        single_symbol = end - start == 1 and not char.isalnum()
+        if single_symbol and last_run_of == char and joined[-1][1] == start:
+            joined[-1] = (joined[-1][0], end, joined[-1][2])
+            continue
+        joined.append((start, end, pos))
+        last_run_of = char if text.count(char, start, end) == end - start else ""
+    return joined
 
 
 def segment_words(

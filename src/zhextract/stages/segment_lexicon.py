@@ -18,6 +18,7 @@ import importlib.util
 import marshal
 import math
 import os
+import stat
 import sys
 import tempfile
 from collections import Counter
@@ -31,7 +32,7 @@ Entries = dict[str, tuple[int, str]]  # projected word -> (frequency, POS tag)
 
 LEXICONS = ("default", "trained")
 BUILD_VERSION = "2"
-TABLE_VERSION = "1"
+TABLE_VERSION = "2"  # 2: the payload follows a line with its SHA-256
 TRAINED_WORD_FREQUENCY = 30
 UNKNOWN_TAG = "n"
 # First characters of function-word combinations whose split the trained lexicon learns
@@ -69,16 +70,38 @@ def dictionary_path(lexicon: str = "default", eval_root: Path | None = None) -> 
     if lexicon == "trained" and not training_files:
         raise FileNotFoundError("the trained lexicon needs the shared evaluation training data")
     name = f"jieba-{lexicon}-{_build_key(lexicon, training_files)}.txt"
-    for folder in (cache_dir(), Path(tempfile.gettempdir()) / "zhextract"):
+    for folder in _cache_folders():
         path = folder / name
-        if path.is_file():
-            return path
         try:
+            private_folder(folder)
+            if path.is_file():
+                return path
             _write_atomically(path, build_entries(training_files))
             return path
-        except OSError:  # an unwritable cache dir: fall back to the temp dir
+        except OSError:  # an unwritable or foreign cache dir: fall back to the next one
             continue
     raise OSError(f"cannot write the segmentation dictionary {name} to any cache dir")
+
+
+def _cache_folders() -> list[Path]:
+    """The user cache dir, then a folder of this user's own in the temp dir."""
+    user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    return [cache_dir(), Path(tempfile.gettempdir()) / f"zhextract-{user}"]
+
+
+def private_folder(folder: Path) -> None:
+    """Make `folder` (0700) or check the one there: a real folder (no link), owned by
+    this user, that no one else may write; else OSError. Cached tables are loaded with
+    `marshal`, so a folder another user can write to could change what we run."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    status = folder.lstat()
+    if not stat.S_ISDIR(status.st_mode):
+        raise OSError(f"cache folder {folder} is not a folder")
+    if hasattr(os, "getuid"):
+        if status.st_uid != os.getuid():
+            raise OSError(f"cache folder {folder} belongs to another user")
+        if status.st_mode & 0o077:
+            os.chmod(folder, 0o700)
 
 
 @dataclass(frozen=True)
@@ -116,14 +139,29 @@ def word_table(lexicon: str = "default") -> WordTable:
     try:
         # loads() on the whole file: marshal.load() on a file object reads it in many
         # small pieces and takes several times as long.
-        scores, tags, unknown = marshal.loads(path.read_bytes())
+        scores, tags, unknown = marshal.loads(verified_payload(path.read_bytes()))
         return WordTable(scores, tags, unknown)
     except (OSError, EOFError, ValueError, TypeError):
         table = read_word_table(dictionary)
     # An unwritable cache only costs the next process a rebuild.
     with contextlib.suppress(OSError):
-        _write_bytes_atomically(path, marshal.dumps((table.scores, table.tags, table.unknown)))
+        payload = marshal.dumps((table.scores, table.tags, table.unknown))
+        _write_bytes_atomically(path, with_digest(payload))
     return table
+
+
+def with_digest(payload: bytes) -> bytes:
+    """`payload` after a line holding its SHA-256, as the table cache stores it."""
+    return hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
+
+
+def verified_payload(content: bytes) -> bytes:
+    """The payload of `with_digest` output; ValueError when it does not match its digest
+    (a damaged or foreign file is rebuilt, never handed to `marshal`)."""
+    digest, separator, payload = content.partition(b"\n")
+    if not separator or hashlib.sha256(payload).hexdigest().encode("ascii") != digest:
+        raise ValueError("cached table does not match its digest")
+    return payload
 
 
 def read_word_table(dictionary: Path) -> WordTable:
