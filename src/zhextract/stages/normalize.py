@@ -89,8 +89,8 @@ def normalize_text(raw: str) -> tuple[str, list[int], list[tuple[int, int]]]:
 
 def _fold_characters(raw: str) -> tuple[str, list[int]]:
     """`raw` with invisible characters dropped, spaces made plain, widths folded, every
-    line break made "\n" (a paragraph break "\n\n"), and the source offset of every
-    character kept."""
+    line break made "\n" (a paragraph break "\n\n"; a form feed that starts a line stays, as a
+    page break), and the source offset of every character kept."""
     if not OTHER_BREAK.search(raw):
         return _fold_between_breaks(raw, 0)
     texts: list[str] = []
@@ -101,6 +101,10 @@ def _fold_characters(raw: str) -> tuple[str, list[int]]:
         texts.append(text)
         sources.extend(offsets)
         line_break = "\n\n" if match.group() in PARAGRAPH_BREAKS else "\n"
+        if match.group() == PAGE_BREAK and (match.start() == 0 or raw[match.start() - 1] == "\n"):
+            # A form feed starting a line is a page break (PDF text layers, pdftotext):
+            # page_furniture drops it with the headers, footers and page numbers.
+            line_break = PAGE_BREAK
         texts.append(line_break)
         sources.extend([match.end() - 1] * len(line_break))  # CRLF: the LF's offset
         done = match.end()
