@@ -18,6 +18,7 @@ import pytest
 
 from zhextract.stages.segment import _dictionary_pieces, cut_words
 from zhextract.stages.segment_lexicon import (
+    TABLE_VERSION,
     WordTable,
     dictionary_path,
     project,
@@ -104,7 +105,7 @@ def test_word_table_is_cached_beside_the_dictionary(
     monkeypatch.setenv("ZHEXTRACT_CACHE_DIR", str(tmp_path))
     built = word_table()
     cached = [path for path in tmp_path.iterdir() if ".table" in path.name]
-    table_name = f"{dictionary_path().stem}.table1-{sys.implementation.cache_tag}"
+    table_name = f"{dictionary_path().stem}.table{TABLE_VERSION}-{sys.implementation.cache_tag}"
     assert [path.name for path in cached] == [table_name]
     assert word_table() == built
     cached[0].write_bytes(b"not a table")
