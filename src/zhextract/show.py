@@ -21,6 +21,7 @@ from typing import Any
 
 from .export import date_label
 from .outputs import load_records_from
+from .progress import terminal_safe
 from .record import schema
 
 RESET = "\x1b[0m"
@@ -140,12 +141,12 @@ def marked_text(record: dict[str, Any], colour: bool = False) -> str:
     cursor = 0
     for mark in marks(record):
         cursor = _close_until(text, pieces, stack, cursor, mark.start, colour)
-        pieces.append(text[cursor : mark.start])
+        pieces.append(_safe(text[cursor : mark.start]))
         cursor = mark.start
         pieces.append(_colour(mark.label) if colour else "[")
         stack.append(mark)
     cursor = _close_until(text, pieces, stack, cursor, len(text), colour)
-    pieces.append(text[cursor:])
+    pieces.append(_safe(text[cursor:]))
     return "".join(pieces)
 
 
@@ -155,7 +156,7 @@ def _close_until(
     """Close the open marks that end at or before `position`; return the new cursor."""
     while stack and stack[-1].end <= position:
         mark = stack.pop()
-        pieces.append(text[cursor : mark.end])
+        pieces.append(_safe(text[cursor : mark.end]))
         cursor = mark.end
         if colour:
             pieces.append(RESET + (_colour(stack[-1].label) if stack else ""))
@@ -200,6 +201,7 @@ def _header(record: dict[str, Any], colour: bool) -> str:
     ]
     lines.append(", ".join(details))
     lines.extend(f"{key}: {value}" for key, value in (record.get("meta") or {}).items())
+    lines = [terminal_safe(line) for line in lines]
     if colour:
         lines[0] = BOLD + lines[0] + RESET
         lines[1:] = [DIM + line + RESET for line in lines[1:]]
@@ -256,7 +258,14 @@ def _cell(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, list):
         return "–".join(_cell(part) for part in value)
-    return " ".join(str(value).split())
+    return terminal_safe(" ".join(str(value).split()))
+
+
+def _safe(text: str) -> str:
+    """A piece of record text as the terminal may show it: line breaks kept, every other
+    control or format character escaped (a record's text is the input's, which may hold
+    escape sequences)."""
+    return "\n".join(terminal_safe(line) for line in text.split("\n"))
 
 
 def _section(title: str, rows: list[list[str]], colour: bool) -> str:
