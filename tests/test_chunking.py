@@ -47,8 +47,9 @@ def test_a_chunked_record_equals_the_whole_one(small_chunks: None) -> None:
     whole = zhextract.extract(raw)
     assert offset_errors(chunked) == []
     assert chunked["text"] == whole["text"]
-    for name in ("paragraphs", "sentences", "figures", "dates"):
+    for name in ("paragraphs", "sentences", "figures", "dates", "facts"):
         assert chunked[name] == whole[name], name
+    assert len(chunked["facts"]) > 12  # facts of every chunk, not only the first
     # Relative dates in later chunks still resolve against the date stated up front.
     assert chunked["dates"][-1]["value"] == "2026-03"
 

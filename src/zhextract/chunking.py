@@ -11,26 +11,16 @@ relative dates in the chunks after it.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from .doc import Doc, Span
+from .record import SPAN_LISTS
 
 CHUNK_CHARS = 100_000
 # Where a chunk may end, best first; each pattern's match end is the cut.
 BOUNDARIES = (re.compile(r"\n[ \t\u3000]*\n"), re.compile(r"\n"), re.compile(r"[。！？!?；;]"))
-SPAN_LISTS = (
-    "sections",
-    "paragraphs",
-    "notes",
-    "sentences",
-    "tokens",
-    "entities",
-    "figures",
-    "dates",
-)
 
 
 def chunk_bounds(raw: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, int]]:
@@ -56,31 +46,30 @@ def _cut(raw: str, start: int, limit: int) -> int:
     return limit
 
 
-def process_in_chunks(doc: Doc, process: Callable[[Doc], Doc], size: int = CHUNK_CHARS) -> Doc:
-    """`process(doc)`, chunk by chunk when the text is longer than `size`."""
+def process_in_chunks(doc: Doc, process: Callable[[Doc], Doc], size: int | None = None) -> Doc:
+    """`process(doc)`, chunk by chunk when the text is longer than `size` (CHUNK_CHARS, read
+    at each call)."""
+    size = CHUNK_CHARS if size is None else size
     if len(doc.raw) <= size:
         return process(doc)
     joined: Doc | None = None
-    doc_date = doc.doc_date
+    # Later chunks read the first one's stated publication date, as the whole text would.
+    meta = dict(doc.meta)
     for start, end in chunk_bounds(doc.raw, size):
-        part = process(Doc(raw=doc.raw[start:end], source=doc.source, doc_date=doc_date))
+        chunk = Doc(
+            raw=doc.raw[start:end], source=doc.source, doc_date=doc.doc_date, meta=dict(meta)
+        )
+        part = process(chunk)
         if joined is None:
             joined = part
             joined.raw = doc.raw
             joined.warnings = [*doc.warnings, *part.warnings]
-            doc_date = doc.doc_date or _stated_date(part)
+            if "published" in part.meta:
+                meta["published"] = part.meta["published"]
             continue
         _append(joined, part, start, at_line_break=doc.raw[start - 1] == "\n")
     assert joined is not None
-    joined.doc_date = doc.doc_date
     return joined
-
-
-def _stated_date(doc: Doc) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(doc.meta.get("published", ""))[:10])
-    except ValueError:
-        return None
 
 
 def _append(joined: Doc, part: Doc, raw_start: int, at_line_break: bool) -> None:
@@ -102,11 +91,30 @@ def _append(joined: Doc, part: Doc, raw_start: int, at_line_break: bool) -> None
     if not separator and joined.paragraphs and paragraphs:
         joined.paragraphs[-1] = {**joined.paragraphs[-1], "end": paragraphs.pop(0)["end"]}
     joined.paragraphs = [*joined.paragraphs, *paragraphs]
+    # A fact points at its figure and date by index in this chunk's lists.
+    indexes = {"figure": len(joined.figures), "date": len(joined.dates)}
+    joined.facts = [*joined.facts, *(_moved(fact, shift, indexes) for fact in part.facts)]
     for name in SPAN_LISTS:
         if name != "paragraphs":
             shifted = [_shifted(item, shift) for item in getattr(part, name)]
             setattr(joined, name, [*getattr(joined, name), *shifted])
     joined.warnings.extend(warning for warning in part.warnings if warning not in joined.warnings)
+
+
+def _moved(value: Any, shift: int, indexes: dict[str, int]) -> Any:
+    """A fact (or a piece of one) of a later chunk: offsets moved by `shift`, the figure and
+    date indexes by the lengths of the lists it now follows."""
+    if isinstance(value, list):
+        return [_moved(item, shift, indexes) for item in value]
+    if not isinstance(value, dict):
+        return value
+    moved = _shifted(value, shift)
+    for key, item in value.items():
+        if key in indexes and type(item) is int:
+            moved[key] = item + indexes[key]
+        elif isinstance(item, (dict, list)):
+            moved[key] = _moved(item, shift, indexes)
+    return moved
 
 
 def _shifted(item: Span, shift: int) -> Span:

@@ -25,18 +25,7 @@ SPAN_LISTS = (
 )
 # Record fields a run may leave out (`zhextract run --fields`); the record lists them in
 # `omitted`, so a reader can tell "left out" from "none found".
-OPTIONAL_FIELDS = (
-    "meta",
-    "sections",
-    "paragraphs",
-    "notes",
-    "sentences",
-    "tokens",
-    "entities",
-    "figures",
-    "dates",
-    "facts",
-)
+OPTIONAL_FIELDS = ("meta", *SPAN_LISTS, "facts")
 # A token as `to_record` writes it (str, int, int, str, int, int), fields in this order.
 TOKEN_FIELDS = ("text", "start", "end", "pos", "source_start", "source_end")
 # A str as a JSON string literal, as `json.dumps(..., ensure_ascii=False)` writes it.
