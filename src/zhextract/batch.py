@@ -21,10 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import hashlib
+import io
 import json
 import multiprocessing
 import os
 import secrets
+import shutil
 import signal
 import tempfile
 import time
@@ -33,11 +35,12 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
+from . import chunking
 from .reading import (
     SUPPORTED_SUFFIXES,
     DocumentError,
@@ -47,10 +50,10 @@ from .reading import (
     read_file_bytes,
     sniff_kind,
 )
-from .record import dumps, omit_fields
 from .watchdog import DEFAULT_TIMEOUT, DocumentTimeout, become_worker, time_limit
 
 if TYPE_CHECKING:
+    from .doc import Source
     from .pipeline import Pipeline
 
 SUMMARY_NAME = "run.json"
@@ -107,6 +110,8 @@ class Outcome:
     error: str | None = None
     skipped: bool = False  # resumed: the record already there is current
     line: str | None = None  # the record as one JSON line (jsonl format)
+    # A long document's line, too big to pass around, is in this file under OUTDIR instead.
+    line_file: str | None = None
 
 
 @dataclass
@@ -395,12 +400,13 @@ def run_batch(
     try:
         with _journal(settings) as journal:
             for outcome in engine(jobs, pipeline_name, settings, previous):
+                if journal is not None:
+                    outcome = journal.add(outcome)
                 summary.outcomes.append(outcome)
-                if journal is not None and outcome.line is not None and not outcome.skipped:
-                    journal.write(f"{outcome.line}\n")
-                    journal.flush()
                 if on_outcome is not None:
                     on_outcome(outcome)
+            if journal is not None:
+                write_atomically_with(settings.outdir / JSONL_NAME, journal.copy_lines)
     except KeyboardInterrupt:
         # The records written so far stay (and the jsonl journal, for --resume); the
         # summary says what was done and that the run did not finish.
@@ -409,23 +415,69 @@ def run_batch(
         write_atomically(settings.outdir / SUMMARY_NAME, _summary_text(summary))
         raise
     if settings.output_format == "jsonl":
-        lines = [outcome.line for outcome in summary.outcomes if outcome.line is not None]
-        write_atomically(settings.outdir / JSONL_NAME, "".join(f"{line}\n" for line in lines))
         (settings.outdir / JOURNAL_NAME).unlink(missing_ok=True)
     summary.seconds = time.perf_counter() - started
     write_atomically(settings.outdir / SUMMARY_NAME, _summary_text(summary))
     return summary
 
 
+class Journal:
+    """The jsonl journal: each new record line is appended (and flushed) as its document
+    finishes, so an interrupted run can be resumed; the summary keeps only where each
+    line is, not the line, and records.jsonl is then copied from here in job order."""
+
+    def __init__(self, handle: IO[bytes], outdir: Path) -> None:
+        self._handle = handle
+        self._outdir = outdir
+        self._order: list[str | tuple[int, int]] = []  # a resumed line, or (offset, length)
+
+    def add(self, outcome: Outcome) -> Outcome:
+        """Journal the outcome's line; the outcome without it (a resumed one keeps it)."""
+        if outcome.skipped and outcome.line is not None:
+            self._order.append(outcome.line)
+            return outcome
+        if outcome.line is None and outcome.line_file is None:
+            return outcome
+        offset = self._handle.seek(0, os.SEEK_END)
+        if outcome.line is not None:
+            self._handle.write(outcome.line.encode("utf-8"))
+        else:
+            assert outcome.line_file is not None
+            spilled = self._outdir / outcome.line_file
+            with spilled.open("rb") as lines:
+                shutil.copyfileobj(lines, self._handle, 1 << 20)
+            spilled.unlink()
+        length = self._handle.tell() - offset
+        self._handle.write(b"\n")
+        self._handle.flush()
+        self._order.append((offset, length))
+        return replace(outcome, line=None, line_file=None)
+
+    def copy_lines(self, out: BinaryIO) -> None:
+        """records.jsonl: every line, in the order the outcomes came."""
+        self._handle.flush()
+        descriptor = self._handle.fileno()
+        for entry in self._order:
+            if isinstance(entry, str):
+                out.write(entry.encode("utf-8") + b"\n")
+                continue
+            offset, length = entry
+            end = offset + length + 1  # with its line break
+            while offset < end:
+                block = os.pread(descriptor, min(1 << 20, end - offset), offset)
+                out.write(block)
+                offset += len(block)
+
+
 @contextmanager
-def _journal(settings: Settings) -> Iterator[IO[str] | None]:
+def _journal(settings: Settings) -> Iterator[Journal | None]:
     """The jsonl journal, opened for appending (kept on --resume, else started afresh)."""
     if settings.output_format != "jsonl":
         yield None
         return
-    mode = "a" if settings.resume else "w"
-    with open(settings.outdir / JOURNAL_NAME, mode, encoding="utf-8") as journal:
-        yield journal
+    mode = "a+b" if settings.resume else "w+b"
+    with open(settings.outdir / JOURNAL_NAME, mode) as handle:
+        yield Journal(handle, settings.outdir)
 
 
 def _summary_text(summary: Summary) -> str:
@@ -575,13 +627,17 @@ def process_job(
         kind = sniff_kind(data) if job.path is None else kind_of(job.path)
         with time_limit(settings.timeout):
             text, source = read_document(data, job.source_path, kind)
-            record = omit_fields(
-                pipeline(text, doc_date=settings.doc_date, source=source), settings.omitted
-            )
-        if jsonl:
-            line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-            return Outcome(job.display, JSONL_NAME, chars=len(text), line=line)
-        write_atomically(settings.outdir / job.output, dumps(record))
+            write = partial(_write_record, pipeline, text, source, settings)
+            if jsonl and len(text) > chunking.CHUNK_CHARS:
+                spilled = _spill_line(settings.outdir, job, write)
+                return Outcome(job.display, JSONL_NAME, chars=len(text), line_file=spilled)
+            if jsonl:
+                buffer = io.BytesIO()
+                write(buffer)
+                line = buffer.getvalue().decode("utf-8")
+                return Outcome(job.display, JSONL_NAME, chars=len(text), line=line)
+            # A long document's record is written while its chunks are processed.
+            write_atomically_with(settings.outdir / job.output, write)
     except DocumentError as error:
         return Outcome(job.display, None, error=str(error))
     except DocumentTimeout:
@@ -589,6 +645,35 @@ def process_job(
     except Exception as error:  # a stage bug must not stop the batch
         return Outcome(job.display, None, error=one_line(f"{type(error).__name__}: {error}"))
     return Outcome(job.display, job.output.as_posix(), chars=len(text))
+
+
+def _spill_line(outdir: Path, job: Job, write: Callable[[BinaryIO], None]) -> str:
+    """Write a long document's record line to a hidden temporary file under `outdir` for
+    the journal to take; its name relative to `outdir`."""
+    name = f".{job.output.name}.{secrets.token_hex(4)}.line{TEMPORARY_SUFFIX}"
+    try:
+        with (outdir / name).open("wb") as handle:
+            write(handle)
+    except BaseException:
+        (outdir / name).unlink(missing_ok=True)
+        raise
+    return name
+
+
+def _write_record(
+    pipeline: Pipeline, text: str, source: Source, settings: Settings, handle: BinaryIO
+) -> None:
+    """The record of `text` as UTF-8 to `handle`: a record file, or one JSON line for jsonl."""
+    out = io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
+    pipeline.write(
+        text,
+        out,
+        doc_date=settings.doc_date,
+        source=source,
+        omitted=settings.omitted,
+        line=settings.output_format == "jsonl",
+    )
+    out.detach()  # flushes; the handle stays open for its owner
 
 
 def _input_path(job: Job) -> Path:
@@ -656,30 +741,40 @@ def one_line(message: str) -> str:
 
 def write_atomically(path: Path, content: str) -> None:
     """Write `content` so that `path` is either the old file or the whole new one, even if
-    the process is killed: the data goes to an unnamed file (Linux O_TMPFILE), which gets
-    a name only for the instant before `os.replace`; elsewhere to a hidden temporary file."""
+    the process is killed (see `write_atomically_with`)."""
     data = content.encode("utf-8")  # fails before anything touches the disk
+    write_atomically_with(path, lambda handle: handle.write(data))
+
+
+def write_atomically_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Make `path` the bytes `write` writes to the handle it is given, atomically: they go
+    to an unnamed file (Linux O_TMPFILE), which gets a name only for the instant before
+    `os.replace`; elsewhere to a hidden temporary file. If `write` raises, `path` is as
+    it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not _write_via_unnamed_file(path, data):
-        _write_via_temporary_file(path, data)
+    if not _write_via_unnamed_file(path, write):
+        _write_via_temporary_file(path, write)
 
 
-def _write_via_unnamed_file(path: Path, data: bytes) -> bool:
-    """False when the system cannot make unnamed files here."""
+def _write_via_unnamed_file(path: Path, write: Callable[[BinaryIO], object]) -> bool:
+    """False when the system cannot make unnamed files here (or name them: no /proc)."""
     flag = getattr(os, "O_TMPFILE", None)
     if flag is None:
         return False
     try:
-        descriptor = os.open(path.parent, flag | os.O_WRONLY, 0o666)
+        descriptor = os.open(path.parent, flag | os.O_RDWR, 0o666)
     except OSError:
         return False
     try:
-        _write_all(descriptor, data)
+        if not os.path.exists(f"/proc/self/fd/{descriptor}"):
+            return False  # fall back to a named temporary file before anything is written
+        _write_all(descriptor, write)
         temporary = path.parent / f".{path.name}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}"
         try:
             os.link(f"/proc/self/fd/{descriptor}", temporary)
-        except OSError:
-            return False  # no /proc: fall back to a named temporary file
+        except OSError:  # the bytes are written: copy them rather than write them again
+            _write_via_temporary_file(path, partial(_copy_from, descriptor))
+            return True
         try:
             os.replace(temporary, path)
         except BaseException:
@@ -690,13 +785,13 @@ def _write_via_unnamed_file(path: Path, data: bytes) -> bool:
     return True
 
 
-def _write_via_temporary_file(path: Path, data: bytes) -> None:
+def _write_via_temporary_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
     descriptor, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX
     )
     try:
         try:
-            _write_all(descriptor, data)
+            _write_all(descriptor, write)
         finally:
             os.close(descriptor)
         os.chmod(temporary, _new_file_mode())  # mkstemp makes it owner-only
@@ -706,10 +801,16 @@ def _write_via_temporary_file(path: Path, data: bytes) -> None:
         raise
 
 
-def _write_all(descriptor: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(descriptor, view) :]
+def _copy_from(descriptor: int, handle: BinaryIO) -> None:
+    offset = 0
+    while block := os.pread(descriptor, 1 << 20, offset):
+        handle.write(block)
+        offset += len(block)
+
+
+def _write_all(descriptor: int, write: Callable[[BinaryIO], object]) -> None:
+    with os.fdopen(descriptor, "wb", closefd=False) as handle:
+        write(handle)
     os.fsync(descriptor)
 
 
