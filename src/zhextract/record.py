@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -211,15 +212,40 @@ def schema() -> dict[str, Any]:
 
 def validate(record: dict[str, Any]) -> list[str]:
     """Schema errors plus offset-invariant errors; an empty list means the record is valid."""
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(schema())
-    errors = [
-        f"{'/'.join(map(str, error.absolute_path)) or '<root>'}: {error.message}"
-        for error in validator.iter_errors(record)
-    ]
+    errors = [] if _passes_fast_check(record) else _schema_errors(record)
     errors.extend(offset_errors(record))
     return errors
+
+
+def _passes_fast_check(record: dict[str, Any]) -> bool:
+    """Whether the compiled validator of `jsonschema_rs` (optional: the dev extra installs
+    it), about a hundred times faster on a record, finds it valid. A record it rejects, or
+    every record without it, goes to `jsonschema`, which names each error."""
+    validator = _fast_validator()
+    return validator is not None and bool(validator.is_valid(record))
+
+
+@cache
+def _fast_validator() -> Any:
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    return jsonschema_rs.validator_for(schema())
+
+
+def _schema_errors(record: dict[str, Any]) -> list[str]:
+    return [
+        f"{'/'.join(map(str, error.absolute_path)) or '<root>'}: {error.message}"
+        for error in _validator().iter_errors(record)
+    ]
+
+
+@cache
+def _validator() -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(schema())
 
 
 def offset_errors(record: dict[str, Any]) -> list[str]:
