@@ -66,6 +66,10 @@ def make_figures_stage(
             for item in find_dates(doc.text, in_entities, reference, basis)
         ]
         in_dates = covered(len(doc.text), doc.dates)
+        # Dates are found outside entities, except a reign era (康熙三年), which wins.
+        doc.entities = [
+            item for item in doc.entities if not any(in_dates[item["start"] : item["end"]])
+        ]
         found = find_figures(doc.text, in_dates, doc.token_tuples(), settings, _folded(doc))
         found, doc.entities = arbitrate(found, doc.entities, len(doc.text))
         if not settings.keep_bare_cardinals:

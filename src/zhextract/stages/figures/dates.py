@@ -33,6 +33,8 @@ CN_SMALL = CN_DIGIT + "十兩两廿卅"
 DATE_START_CHARS = (
     "今本昨明去民個个週周星禮礼公西紀纪"  # 今(5)日, 民國, 個星期, 週三, 禮拜天, 公元前
 )
+LUNAR_MARKS = ["農曆", "农历", "陰曆", "阴历", "舊曆", "旧历"]
+LUNAR_MONTHS = {"正": 1, "冬": 11, "臘": 12, "腊": 12}  # the months with names of their own
 YEAR_PART_SUFFIX = {"底": "12", "末": "12", "初": "01"}
 # 八月十五 ends a date without 日 when nothing follows the Chinese day.
 # 十九日, 二十八日 (not 一日, which is as often "one day")
@@ -76,6 +78,60 @@ def reference_labels() -> list[str]:
     return [row[0] for row in _rows("reference_labels.txt")]
 
 
+@cache
+def not_dates() -> tuple[str, ...]:
+    """Names that start like a date word (今日頭條): data/not_dates.txt."""
+    return tuple(row[0] for row in _rows("not_dates.txt"))
+
+
+@cache
+def festivals() -> dict[str, tuple[str, int, int | None]]:
+    """Festival -> (calendar, month, day; None for the month's last day): data/festivals.tsv."""
+    return {
+        word: (calendar_name, int(month), None if day == "last" else int(day))
+        for word, calendar_name, month, day in _rows("festivals.tsv")
+    }
+
+
+@cache
+def reign_eras() -> dict[str, tuple[int, int, int]]:
+    """Era -> (Gregorian year of its first year, years (0: open), first year with
+    Gregorian months (0: never)): data/reign_eras.tsv."""
+    return {
+        era: (int(first), int(years), int(gregorian))
+        for era, first, years, gregorian in _rows("reign_eras.tsv")
+    }
+
+
+@cache
+def lunar_years() -> dict[int, tuple[dt.date, int, tuple[int, ...]]]:
+    """Lunar year -> (Gregorian date of 正月初一, leap month or 0, month lengths in order):
+    data/lunar_years.tsv, written by tools/make_lunar_table.py."""
+    return {
+        int(year): (dt.date.fromisoformat(start), int(leap), tuple(int(n) for n in lengths.split()))
+        for year, start, leap, lengths in _rows("lunar_years.tsv")
+    }
+
+
+def _mod_pattern(kind: str) -> str:
+    """The mod words of `kind` as an alternation, each with its guards from date_words.tsv
+    (前 counts only after 年 or 底, never before 往 or a numeral)."""
+    only_after, not_before = date_words("mod_only_after"), date_words("mod_not_before")
+    not_after = date_words("mod_not_after")
+    words = sorted(date_words(kind), key=len, reverse=True)
+    parts = []
+    for word in words:
+        part = re.escape(word)
+        if word in only_after:
+            part = f"(?<=[{re.escape(only_after[word])}]){part}"
+        if word in not_after:
+            part = f"(?<![{re.escape(not_after[word])}]){part}"
+        if word in not_before:
+            part += f"(?![{re.escape(not_before[word])}])"
+        parts.append(part)
+    return "|".join(parts)
+
+
 def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
@@ -105,11 +161,24 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
     time = _time_pattern()
     part = _alternation(list(date_words("month_part")))  # 上旬, 月底
     # 第3季 and 年底 start with common characters: only those pairs pass the filter.
-    starts = f"[{re.escape(first_chars())}]|第[1-4一二三四]季|[年月][底初末]"
+    lunar_day = (
+        r"(?:初[一二三四五六七八九十]|廿[一二三四五六七八九]|二十[一二三四五六七八九]?|三十|十[一二三四五六七八九]?)[日號号]?"
+        r"|(?<![0-9])(?:30|[12][0-9]|0?[1-9])[日號号]"
+    )
+    cn_month = "十[一二]?|[一二三四五六七八九]"
+    # 第3季, 年底 and the festivals start with common characters: only those words pass.
+    rare_starts = [*festivals(), *reign_eras(), *LUNAR_MARKS, "大年", *date_words("mod_prefix")]
+    rare_starts += [f"{prefix}月" for prefix in LUNAR_MONTHS] + ["閏", "闰"]
+    extra_chars = "".join(sorted({word[0] for word in rare_starts} - set(first_chars())))
+    starts = (
+        f"[{re.escape(first_chars())}]|第[1-4一二三四]季|[年月][底初末]"
+        f"|(?=[{re.escape(extra_chars)}])(?:{_alternation(rare_starts)})"
+    )
     # No date starts inside a run of Arabic digits: every digit-led branch has (?<![0-9]).
     lookahead = f"(?={starts})(?:(?<![0-9])|(?![0-9]))" if prefilter else ""
     pattern = rf"""
         {lookahead}
+        (?P<pre>{_mod_pattern("mod_prefix")})?
         (?:
           (?P<numeric>(?<![0-9.])(?P<ny>[0-9]{{4}}|[0-9]{{2,3}}(?=/[0-9]{{1,2}}/[0-9])|1[0-9]{{2}}(?=[.-]))(?P<sep>[/.-])(?P<nm>[0-9]{{1,2}})
               (?:(?P=sep)(?P<nd>[0-9]{{1,2}}))?(?![0-9/-]))
@@ -123,7 +192,8 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
         | (?P<crel_alone>{_alternation(list(date_words("century")))})
         | (?<![0-9])(?![0零〇○])(?P<ago_n>[0-9]{{1,3}}|[{CN_SMALL}]{{1,3}})(?P<ago_unit>{_alternation(list(date_offsets("unit")))})
             (?P<ago_dir>{_alternation(list(date_offsets("direction")))})
-        | (?:
+        | (?P<lmark>{_alternation(LUNAR_MARKS)})?
+          (?:
             (?:
               (?P<roc>民國|民国)(?P<rocy>[0-9]{{1,3}}|[{CN_SMALL}百]{{1,5}})年度?
             | [今明去][(（](?P<py>[0-9]{{4}})[)）]年度?
@@ -132,12 +202,20 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
             | (?<![0-9])(?P<zy>0[0-9]|[零〇○][〇零○一二三四五六七八九])年(?!代)
             | (?<![0-9])(?P<fy>[0-9]{{2,3}}(?=年度)|[0-9]{{3}}(?=年[0-9]{{1,2}}月))年度?
             | (?P<ry>{_alternation(relative_years)})
+            | (?P<era>{_alternation(list(reign_eras()))})(?P<eray>元|[0-9]{{1,2}}|[{CN_SMALL}百]{{1,4}})年
             )
             (?P<ypart>[底末初](?![0-9{CN_DIGIT}]))?
+            (?:的?(?P<om>第(?P<omn>1[0-2]|0?[1-9]|{cn_month})[個个]月))?
           )?
           (?:
               (?P<quarter>第(?P<qn>[1-4一二三四])季度?)
             | (?P<yhalf>[上下])半年度?
+            | (?P<fest>{_alternation(list(festivals()))})
+            | 大年(?P<bigday>初[一二三四五六七八九十]|三十|二十九|廿九)
+            | (?P<lleap>[閏闰])?
+              (?:(?P<lm>{_alternation(list(LUNAR_MONTHS))})月(?P<ld>{lunar_day})?
+                | (?P<lm2>{cn_month})月(?P<ld2>初[一二三四五六七八九十])
+                | (?(lleap)|(?(lmark)|(?!)))(?P<lm3>{month})月(?P<ld3>{lunar_day})?)
             | (?<![0-9])(?P<m>{month})月份?
               (?:(?P<d>{day})(?:[日號号]|{CN_DAY_END})|(?P<mpart>{part}))?
           )?
@@ -147,7 +225,7 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
         )
         (?P<weekday>(?<=[日號号])(?:[，,]?\x20?[(（]?(?:星期|週|周|禮拜|礼拜)[一二三四五六日天][)）]?|[(（][一二三四五六日][)）]))?
         (?P<time>{time})?
-        (?P<mod>{_alternation(list(date_words("mod")))}(?![訴诉草飛飞火義义碼码跑點点身來来源因床]))?
+        (?P<mod>(?:{_mod_pattern("mod")})(?![訴诉草飛飞火義义碼码跑點点身來来源因床]))?
     """
     return re.compile(pattern, re.VERBOSE)
 
@@ -219,8 +297,11 @@ def find_dates(
     comparisons = tuple(date_words("comparison"))
     forward_words = tuple(date_words("forward"))
     for match in date_regex().finditer(text):
-        if not match.group() or _overlaps(blocked, match.start(), match.end()):
+        date_start = match.end("pre") if match.group("pre") else match.start()
+        if not match.group() or text.startswith(not_dates(), date_start):
             continue
+        if _overlaps(blocked, match.start(), match.end()) and not match.group("era"):
+            continue  # an era (康熙三年) wins over the name the entities took it for
         anchor = context.year, context.month
         context.used = None
         context.forward = _points_forward(text, match.start(), match.end(), forward_words)
@@ -283,9 +364,9 @@ def _overlaps(blocked: Sequence[bool] | None, start: int, end: int) -> bool:
 
 def _resolve(match: re.Match[str], context: _Context) -> dict[str, Any] | None:
     item = _resolve_date(match.groupdict(), context)
-    mod = match.group("mod")
-    if item is not None and mod:
-        item["mod"] = date_words("mod")[mod]
+    mod, prefix = match.group("mod"), match.group("pre")
+    if item is not None and (mod or prefix):
+        item["mod"] = date_words("mod")[mod] if mod else date_words("mod_prefix")[prefix]
     return item
 
 
@@ -316,9 +397,16 @@ def _resolve_date(groups: dict[str, Any], context: _Context) -> dict[str, Any] |
         return _with_time(_resolve_bare_day(bare_day, context), groups, context)
     if groups["bce"]:
         return {"value": None, "reason": "a year before the common era"}
-    has_year = any(groups[name] for name in ("rocy", "py", "y", "zy", "fy", "ry"))
+    has_year = any(groups[name] for name in ("rocy", "py", "y", "zy", "fy", "ry", "era"))
     if groups["quarter"] or groups["yhalf"]:
         return _resolve_period(groups, context)
+    if any(groups[name] for name in ("fest", "bigday", "lm", "lm2", "lm3")):
+        lunar = _resolve_lunar(groups, context, has_year)
+        return _with_time(lunar, groups, context) if lunar is not None else None
+    if groups["lmark"] and not groups["m"]:
+        return None  # 農曆年, 農曆2025年: the lunar year is no Gregorian period
+    if groups["om"]:
+        return _resolve_ordinal_month(groups, context)
     if not has_year and not groups["m"]:
         if groups["dp"] in relative_words():  # 今晚6點
             item = _resolve_relative(groups["dp"], context, None)
@@ -334,6 +422,8 @@ def _resolve_date(groups: dict[str, Any], context: _Context) -> dict[str, Any] |
     day = _small_number(groups["d"]) if groups["d"] else None
     if year is None:
         return {"value": None, "reason": reason}
+    if groups["era"] and not year >= reign_eras()[groups["era"]][2] > 0:
+        month = day = None  # 康熙三年五月, 明治3年: a lunar month; only the year is sure
     if not has_year and (month, day) == (2, 29):
         while year > MIN_YEAR and not calendar.isleap(year):
             year -= 1  # 2月29日 with no year: the latest leap year
@@ -352,6 +442,12 @@ def _year(groups: dict[str, Any], context: _Context) -> tuple[int | None, str]:
         return 2000 + _small_number(groups["zy"]), ""  # 08年, 零八年: 2008
     if groups["py"]:
         return int(groups["py"]), ""
+    if groups["era"]:
+        first, years, _ = reign_eras()[groups["era"]]
+        number = 1 if groups["eray"] == "元" else _small_number(groups["eray"])
+        if number < 1 or (years and number > years):
+            return None, f"{groups['era']} has no year {number}"
+        return first + number - 1, ""
     if groups["y"]:
         return int(parse_number(groups["y"])), ""
     if groups["ry"]:
@@ -428,6 +524,99 @@ def _resolve_period(groups: dict[str, Any], context: _Context) -> dict[str, Any]
         return {"value": f"{year:04d}-Q{quarter}", "range": _period(year, *months)}
     half = 1 if groups["yhalf"] == "上" else 2
     return {"value": f"{year:04d}-H{half}", "range": _period(year, 6 * half - 5, 6 * half)}
+
+
+def _resolve_ordinal_month(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
+    """2021年的第三個月 is 2021-03; 第三個月 with no year is a count (上任第三個月)."""
+    year, reason = _year(groups, context)
+    if year is None:
+        return {"value": None, "reason": reason}
+    return _date_value(year, _small_number(groups["omn"]), None, context)
+
+
+def _resolve_lunar(
+    groups: dict[str, Any], context: _Context, has_year: bool
+) -> dict[str, Any] | None:
+    """農曆八月十五, 正月初一, 大年初一, 除夕, 中秋節 and the Gregorian holidays (元旦) as
+    Gregorian dates, through the lunar table. A lunar month-day with a year stated is of
+    that lunar year; otherwise, and for festivals, it is the one falling in the Gregorian
+    year stated or implied (除夕 of 2026 is 2026-02-16, of lunar year 2025)."""
+    leap = bool(groups["lleap"])
+    if groups["fest"]:
+        calendar_name, month, day = festivals()[groups["fest"]]
+        lunar = calendar_name == "lunar"
+    elif groups["bigday"]:
+        lunar, month = True, 1 if groups["bigday"].startswith("初") else 12
+        day = _small_number(groups["bigday"][1:]) if month == 1 else None
+    else:
+        lunar = True
+        month_text = groups["lm"] or groups["lm2"] or groups["lm3"]
+        month = LUNAR_MONTHS.get(month_text) or _small_number(month_text)
+        day_text = groups["ld"] or groups["ld2"] or groups["ld3"]
+        if day_text is None and not (groups["lmark"] or has_year):
+            return None  # 正月 alone may be part of a name; 農曆正月 and 今年臘月 are dates
+        day = _lunar_day(day_text) if day_text else None
+    try:
+        year, reason = _year(groups, context)
+    except ValueError:
+        return None
+    if year is None:
+        return {"value": None, "reason": reason}
+    if not lunar:
+        return _date_value(year, month, day, context)
+    if day is None and not (groups["fest"] or groups["bigday"]):
+        return _lunar_month(year, month, leap, context)
+    by_lunar_year = has_year and not (groups["fest"] or groups["bigday"])
+    found = _lunar_in_year(year, month, day, leap, by_lunar_year)
+    if found is None:
+        return {"value": None, "reason": f"no lunar date {month}-{day} for {year} in the table"}
+    return _day_value(found, context)
+
+
+def _lunar_day(text: str) -> int:
+    return _small_number(text.rstrip("日號号").removeprefix("初"))
+
+
+def _lunar_date(year: int, month: int, day: int | None, leap: bool) -> tuple[dt.date, int] | None:
+    """The Gregorian date of a lunar date (day None: the month's last day) and the
+    length of its month, or None outside the table or the calendar."""
+    info = lunar_years().get(year)
+    if info is None:
+        return None
+    start, leap_month, lengths = info
+    if leap and leap_month != month:
+        return None
+    index = month - 1 + (1 if leap_month and (month > leap_month or leap) else 0)
+    length = lengths[index]
+    day = length if day is None else day
+    if not 1 <= day <= length:
+        return None
+    return start + dt.timedelta(days=sum(lengths[:index]) + day - 1), length
+
+
+def _lunar_in_year(
+    year: int, month: int, day: int | None, leap: bool, by_lunar_year: bool
+) -> dt.date | None:
+    if by_lunar_year:
+        found = _lunar_date(year, month, day, leap)
+        return found[0] if found else None
+    for lunar_year in (year, year - 1):  # 臘月 and 除夕 of 2026 are of lunar year 2025
+        found = _lunar_date(lunar_year, month, day, leap)
+        if found and found[0].year == year:
+            return found[0]
+    return None
+
+
+def _lunar_month(year: int, month: int, leap: bool, context: _Context) -> dict[str, Any]:
+    """農曆正月 of 2026: the year, with the range of the month's days."""
+    first = _lunar_date(year, month, 1, leap)
+    if first is None:
+        return {"value": None, "reason": f"no lunar month {month} for {year} in the table"}
+    last = first[0] + dt.timedelta(days=first[1] - 1)
+    context.year, context.month = year, None
+    if first[0].year != last.year:
+        return {"value": None, "reason": "a lunar month across two Gregorian years"}
+    return {"value": f"{first[0].year:04d}", "range": [first[0].isoformat(), last.isoformat()]}
 
 
 def _month_part(value: str, part: str) -> dict[str, Any]:
@@ -581,10 +770,18 @@ def _resolve_bare_day(day: int, context: _Context) -> dict[str, Any]:
     reference = context.reference
     if reference is not None:
         months = reference.year * 12 + reference.month - 1
+        step = 1 if context.forward else -1
         if day > reference.day and not context.forward:
             months -= 1
         elif day < reference.day and context.forward:
             months += 1
+        # 29日 before 2018-03-22 is 2018-01-29: a month without that day is passed over
+        # (at most two months in a row: February, then a 30-day month for 31日).
+        for _ in range(3):
+            year, month = months // 12, months % 12 + 1
+            if not MIN_YEAR <= year <= MAX_YEAR or day <= calendar.monthrange(year, month)[1]:
+                break
+            months += step
         return _date_value(months // 12, months % 12 + 1, day, context)
     return {"value": None, "reason": "month not stated and no earlier date or doc_date"}
 
