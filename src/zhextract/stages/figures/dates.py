@@ -132,6 +132,13 @@ def _mod_pattern(kind: str) -> str:
     return "|".join(parts)
 
 
+def _guarded(words: Sequence[str], name: str) -> str:
+    """A named group of `words` behind a test of their first characters, so that the
+    alternation is tried only where one of them starts."""
+    firsts = re.escape("".join(sorted({word[0] for word in words})))
+    return f"(?=[{firsts}])(?P<{name}>{_alternation(words)})"
+
+
 def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
@@ -166,19 +173,24 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
         r"|(?<![0-9])(?:30|[12][0-9]|0?[1-9])[日號号]"
     )
     cn_month = "十[一二]?|[一二三四五六七八九]"
-    # 第3季, 年底 and the festivals start with common characters: only those words pass.
-    rare_starts = [*festivals(), *reign_eras(), *LUNAR_MARKS, "大年", *date_words("mod_prefix")]
-    rare_starts += [f"{prefix}月" for prefix in LUNAR_MONTHS] + ["閏", "闰"]
-    extra_chars = "".join(sorted({word[0] for word in rare_starts} - set(first_chars())))
-    starts = (
-        f"[{re.escape(first_chars())}]|第[1-4一二三四]季|[年月][底初末]"
-        f"|(?=[{re.escape(extra_chars)}])(?:{_alternation(rare_starts)})"
+    # 第3季, 年底 and the festivals start with common characters: only those pairs pass
+    # (a superset of the words' first two characters, which is cheap to test).
+    rare_starts = [*festivals(), *reign_eras(), *LUNAR_MARKS, "大年"]
+    rare_starts += [f"{prefix}月" for prefix in [*LUNAR_MONTHS, "閏", "闰"]]
+    firsts = re.escape("".join(sorted({word[0] for word in rare_starts} - set(first_chars()))))
+    seconds = re.escape("".join(sorted({word[1] for word in rare_starts})))
+    date_start = (
+        f"[{re.escape(first_chars())}]|第[1-4一二三四]季|[年月][底初末]|[{firsts}][{seconds}]"
     )
+    # A bound word (自, 截至) counts only where a date starts right after it.
+    prefix_chars = re.escape("".join(sorted({word[0] for word in date_words("mod_prefix")})))
+    prefix = f"(?P<pre>{_mod_pattern('mod_prefix')})(?={date_start})"
+    starts = f"{date_start}|[{prefix_chars}]"
     # No date starts inside a run of Arabic digits: every digit-led branch has (?<![0-9]).
     lookahead = f"(?={starts})(?:(?<![0-9])|(?![0-9]))" if prefilter else ""
     pattern = rf"""
         {lookahead}
-        (?P<pre>{_mod_pattern("mod_prefix")})?
+        (?:(?=[{prefix_chars}]){prefix})?
         (?:
           (?P<numeric>(?<![0-9.])(?P<ny>[0-9]{{4}}|[0-9]{{2,3}}(?=/[0-9]{{1,2}}/[0-9])|1[0-9]{{2}}(?=[.-]))(?P<sep>[/.-])(?P<nm>[0-9]{{1,2}})
               (?:(?P=sep)(?P<nd>[0-9]{{1,2}}))?(?![0-9/-]))
@@ -192,7 +204,7 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
         | (?P<crel_alone>{_alternation(list(date_words("century")))})
         | (?<![0-9])(?![0零〇○])(?P<ago_n>[0-9]{{1,3}}|[{CN_SMALL}]{{1,3}})(?P<ago_unit>{_alternation(list(date_offsets("unit")))})
             (?P<ago_dir>{_alternation(list(date_offsets("direction")))})
-        | (?P<lmark>{_alternation(LUNAR_MARKS)})?
+        | (?:{_guarded(LUNAR_MARKS, "lmark")})?
           (?:
             (?:
               (?P<roc>民國|民国)(?P<rocy>[0-9]{{1,3}}|[{CN_SMALL}百]{{1,5}})年度?
@@ -202,7 +214,7 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
             | (?<![0-9])(?P<zy>0[0-9]|[零〇○][〇零○一二三四五六七八九])年(?!代)
             | (?<![0-9])(?P<fy>[0-9]{{2,3}}(?=年度)|[0-9]{{3}}(?=年[0-9]{{1,2}}月))年度?
             | (?P<ry>{_alternation(relative_years)})
-            | (?P<era>{_alternation(list(reign_eras()))})(?P<eray>元|[0-9]{{1,2}}|[{CN_SMALL}百]{{1,4}})年
+            | {_guarded(list(reign_eras()), "era")}(?P<eray>元|[0-9]{{1,2}}|[{CN_SMALL}百]{{1,4}})年
             )
             (?P<ypart>[底末初](?![0-9{CN_DIGIT}]))?
             (?:的?(?P<om>第(?P<omn>1[0-2]|0?[1-9]|{cn_month})[個个]月))?
@@ -210,14 +222,12 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
           (?:
               (?P<quarter>第(?P<qn>[1-4一二三四])季度?)
             | (?P<yhalf>[上下])半年度?
-            | (?P<fest>{_alternation(list(festivals()))})
+            | {_guarded(list(festivals()), "fest")}
             | 大年(?P<bigday>初[一二三四五六七八九十]|三十|二十九|廿九)
-            | (?P<lleap>[閏闰])?
-              (?:(?P<lm>{_alternation(list(LUNAR_MONTHS))})月(?P<ld>{lunar_day})?
-                | (?P<lm2>{cn_month})月(?P<ld2>初[一二三四五六七八九十])
-                | (?(lleap)|(?(lmark)|(?!)))(?P<lm3>{month})月(?P<ld3>{lunar_day})?)
-            | (?<![0-9])(?P<m>{month})月份?
-              (?:(?P<d>{day})(?:[日號号]|{CN_DAY_END})|(?P<mpart>{part}))?
+            | {_guarded(list(LUNAR_MONTHS), "lm")}月(?P<lmd>{lunar_day})?
+            | (?P<lleap>[閏闰])?(?<![0-9])(?P<m>{month})月份?
+              (?:(?:(?=初)|(?(lmark)|(?(lleap)|(?!))))(?P<ld>{lunar_day})
+                | (?P<d>{day})(?:[日號号]|{CN_DAY_END})|(?P<mpart>{part}))?
           )?
         | (?P<rel>{_alternation(relative_others)})(?:(?P<rd>{day})[日號号]|(?P<rpart>{part}))?
         | (?<![0-9{CN_SMALL}今去明前後后本上下個个])(?P<bpart>[年月](?:底|初|末))(?![0-9{CN_DIGIT}])
@@ -400,7 +410,8 @@ def _resolve_date(groups: dict[str, Any], context: _Context) -> dict[str, Any] |
     has_year = any(groups[name] for name in ("rocy", "py", "y", "zy", "fy", "ry", "era"))
     if groups["quarter"] or groups["yhalf"]:
         return _resolve_period(groups, context)
-    if any(groups[name] for name in ("fest", "bigday", "lm", "lm2", "lm3")):
+    lunar_month = groups["m"] and (groups["ld"] or groups["lmark"] or groups["lleap"])
+    if groups["fest"] or groups["bigday"] or groups["lm"] or lunar_month:
         lunar = _resolve_lunar(groups, context, has_year)
         return _with_time(lunar, groups, context) if lunar is not None else None
     if groups["lmark"] and not groups["m"]:
@@ -550,9 +561,8 @@ def _resolve_lunar(
         day = _small_number(groups["bigday"][1:]) if month == 1 else None
     else:
         lunar = True
-        month_text = groups["lm"] or groups["lm2"] or groups["lm3"]
-        month = LUNAR_MONTHS.get(month_text) or _small_number(month_text)
-        day_text = groups["ld"] or groups["ld2"] or groups["ld3"]
+        month = LUNAR_MONTHS[groups["lm"]] if groups["lm"] else _small_number(groups["m"])
+        day_text = groups["lmd"] or groups["ld"]
         if day_text is None and not (groups["lmark"] or has_year):
             return None  # 正月 alone may be part of a name; 農曆正月 and 今年臘月 are dates
         day = _lunar_day(day_text) if day_text else None
