@@ -30,9 +30,6 @@ NO_SUCH_TIME = ""
 WEEKDAYS = "一二三四五六日"
 CN_DIGIT = "〇零○一二三四五六七八九"
 CN_SMALL = CN_DIGIT + "十兩两廿卅"
-DATE_START_CHARS = (
-    "今本昨明去民個个週周星禮礼公西紀纪"  # 今(5)日, 民國, 個星期, 週三, 禮拜天, 公元前
-)
 LUNAR_MARKS = ["農曆", "农历", "陰曆", "阴历", "舊曆", "旧历"]
 LUNAR_MONTHS = {"正": 1, "冬": 11, "臘": 12, "腊": 12}  # the months with names of their own
 YEAR_PART_SUFFIX = {"底": "12", "末": "12", "初": "01"}
@@ -143,18 +140,35 @@ def _alternation(words: Sequence[str]) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
-def first_chars() -> str:
-    """Every character a date can start with: digits, numerals and the first characters
-    of the date words. A lookahead on them lets the scan skip other text quickly."""
-    words = [
-        *relative_words(),
-        *date_offsets("week"),
-        *date_words("century"),
-        *day_parts(),
-    ]
-    chars = set("0123456789" + CN_SMALL + "百" + DATE_START_CHARS)
-    chars.update(word[0] for word in words)
-    return "".join(sorted(chars))
+NUMERAL_STARTS = "0123456789" + CN_SMALL + "百"
+
+
+def start_words() -> list[str]:
+    """The words other than numerals a date can start with (今年, 上週, 民國, 中秋節), as
+    far as their first two characters: the scan tries a date only where a numeral or one
+    of these pairs starts."""
+    weekly = ["週", "周", "星期", "禮拜", "礼拜", "個", "个"]
+    words = [*relative_words(), *date_words("century"), *day_parts(), *festivals()]
+    words += [*reign_eras(), *LUNAR_MARKS, "大年", "民國", "民国", "上半", "下半", *weekly[2:5]]
+    words += ["公元", "西元", "紀元", "纪元"]
+    words += [f"{word}{bracket}" for word in "今本昨明去" for bracket in "(（"]  # 今(5)日
+    words += [f"{week}{day}" for week in "週周" for day in "一二三四五六日天"]
+    words += [f"{month}月" for month in [*LUNAR_MONTHS, "閏", "闰"]]
+    words += [shift + unit for shift in [*date_offsets("week"), "個", "个"] for unit in weekly]
+    return [word for word in words if len(word) >= 2 and word[0] not in NUMERAL_STARTS]
+
+
+def _start_pairs() -> str:
+    """`c[xy]` per first character c of the start words, its second characters in []."""
+    seconds: dict[str, set[str]] = {}
+    for word in start_words():
+        seconds.setdefault(word[0], set()).add(word[1])
+    firsts = re.escape("".join(sorted(seconds)))
+    pairs = "|".join(
+        f"{re.escape(first)}[{re.escape(''.join(sorted(rest)))}]"
+        for first, rest in sorted(seconds.items())
+    )
+    return f"(?=[{firsts}])(?:{pairs})"
 
 
 @cache
@@ -167,21 +181,13 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
     day = rf"(?:3[01]|[12][0-9]|0?[1-9]|[二三]?十[{CN_DIGIT[3:]}]?|廿[{CN_DIGIT[3:]}]?|三十一|[{CN_DIGIT[3:]}])"
     time = _time_pattern()
     part = _alternation(list(date_words("month_part")))  # 上旬, 月底
-    # 第3季 and 年底 start with common characters: only those pairs pass the filter.
     lunar_day = (
         r"(?:初[一二三四五六七八九十]|廿[一二三四五六七八九]|二十[一二三四五六七八九]?|三十|十[一二三四五六七八九]?)[日號号]?"
         r"|(?<![0-9])(?:30|[12][0-9]|0?[1-9])[日號号]"
     )
     cn_month = "十[一二]?|[一二三四五六七八九]"
-    # 第3季, 年底 and the festivals start with common characters: only those pairs pass
-    # (a superset of the words' first two characters, which is cheap to test).
-    rare_starts = [*festivals(), *reign_eras(), *LUNAR_MARKS, "大年"]
-    rare_starts += [f"{prefix}月" for prefix in [*LUNAR_MONTHS, "閏", "闰"]]
-    firsts = re.escape("".join(sorted({word[0] for word in rare_starts} - set(first_chars()))))
-    seconds = re.escape("".join(sorted({word[1] for word in rare_starts})))
-    date_start = (
-        f"[{re.escape(first_chars())}]|第[1-4一二三四]季|[年月][底初末]|[{firsts}][{seconds}]"
-    )
+    # A numeral, or the first two characters of a date word (第3季, 年底, 上週, 中秋節).
+    date_start = f"[{re.escape(NUMERAL_STARTS)}]|第[1-4一二三四]季|[年月][底初末]|{_start_pairs()}"
     # A bound word (自, 截至) counts only where a date starts right after it.
     prefix_chars = re.escape("".join(sorted({word[0] for word in date_words("mod_prefix")})))
     prefix = f"(?P<pre>{_mod_pattern('mod_prefix')})(?={date_start})"
