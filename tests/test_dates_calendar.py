@@ -169,3 +169,22 @@ def test_calendar_edges_do_not_crash(text: str, doc_date: dt.date) -> None:
     found = find_dates(text, None, doc_date)
     assert len(found) == 1
     assert found[0]["value"] is None or found[0]["value"][:4].isdigit()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12/25聖誕節當天", [("12/25", "2025-12-25", None), ("聖誕節", "2025-12-25", None)]),
+        ("12/24晚上的跨年派對", [("12/24", "2025-12-24", None)]),
+    ],
+)
+def test_a_festival_or_time_of_day_makes_a_slash_pair_a_date(
+    text: str, expected: list[tuple[str, str, None]]
+) -> None:
+    assert dates(text, "2025-12-01") == expected
+
+
+@pytest.mark.parametrize("text", ["比數12/25", "三分球投12/25"])
+def test_a_bare_slash_pair_with_the_smaller_month_stays_a_fraction(text: str) -> None:
+    assert dates(text, "2025-12-01") == []
+    assert [item["value"] for item in zhextract.extract(text, "2025-12-01")["figures"]] == [0.48]

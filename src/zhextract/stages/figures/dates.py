@@ -343,11 +343,11 @@ def _points_forward(text: str, start: int, end: int, words: tuple[str, ...]) -> 
 
 
 def _date_like(text: str, start: int, end: int) -> bool:
-    """於3/5起, 3/5(三): words around a month/day pair that make it a date."""
-    before, after = text[max(0, start - 2) : start], text[end : end + 3]
-    return before.endswith(tuple(date_words("slash_before"))) or after.startswith(
-        tuple(date_words("slash_after"))
-    )
+    """於3/5起, 3/5(三), 12/25聖誕節, 12/24晚上: words around a month/day pair that make it
+    a date (the slash words of date_words.tsv, a festival or a time of day after it)."""
+    before, after = text[max(0, start - 2) : start], text[end : end + 6]
+    after_words = (*date_words("slash_after"), *festivals(), *day_parts())
+    return before.endswith(tuple(date_words("slash_before"))) or after.startswith(after_words)
 
 
 def _take_as_reference(item: dict[str, Any], context: _Context) -> None:
@@ -675,8 +675,9 @@ def _resolve_week(word: str, context: _Context) -> dict[str, Any]:
 
 def _resolve_slash(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
     """12/1 is a month and day where it cannot be a fraction (the month is the larger
-    number: 12/1, 7/2) or where the text around it says it is a date (於3/5起); 2/5 with
-    nothing around it is a fraction, read by the figures."""
+    number: 12/1, 7/2) or where the text around it says it is a date (於3/5起, 12/25聖誕節,
+    12/24晚上); 2/5 and 12/25 with nothing around them are fractions, read by the figures:
+    a bare pair is also a made/attempted count in news (投12/25), so it is not guessed."""
     month, day = int(groups["sm"]), int(groups["sd"])
     if month <= day and not context.date_like:
         return None
