@@ -188,3 +188,23 @@ def test_a_festival_or_time_of_day_makes_a_slash_pair_a_date(
 def test_a_bare_slash_pair_with_the_smaller_month_stays_a_fraction(text: str) -> None:
     assert dates(text, "2025-12-01") == []
     assert [item["value"] for item in zhextract.extract(text, "2025-12-01")["figures"]] == [0.48]
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_date", "expected"),
+    [
+        (
+            "農曆2100年正月初一",
+            dt.date(2025, 1, 1),
+            (None, "no lunar date 1-1 for 2100 in the table"),
+        ),
+        ("令和99年12月31日", dt.date(2025, 1, 1), ("2117-12-31", None)),
+        ("29日", dt.date(1, 1, 1), (None, "year 0 out of range")),
+        ("將於31日出發", dt.date(9999, 12, 1), ("9999-12-31", None)),
+    ],
+)
+def test_edges_of_the_tables_and_the_calendar(
+    text: str, doc_date: dt.date, expected: tuple[str | None, str | None]
+) -> None:
+    found = find_dates(text, None, doc_date)
+    assert [(item["value"], item.get("reason")) for item in found] == [expected]
