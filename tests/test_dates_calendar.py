@@ -208,3 +208,21 @@ def test_edges_of_the_tables_and_the_calendar(
 ) -> None:
     found = find_dates(text, None, doc_date)
     assert [(item["value"], item.get("reason")) for item in found] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("合約於13/2/2020簽署", ("13/2/2020", "2020-02-13")),  # d/m/y: 13 is no month
+        ("合約於2/13/2020簽署", ("2/13/2020", "2020-02-13")),  # m/d/y
+        ("會議於5/5/2021召開", ("5/5/2021", "2021-05-05")),  # either order
+        ("會議於3/4/2021召開", ("3/4/2021", None)),  # cannot be told
+    ],
+)
+def test_day_month_year_dates(text: str, expected: tuple[str, str | None]) -> None:
+    assert [(text_, value) for text_, value, _ in dates(text)] == [expected]
+
+
+@pytest.mark.parametrize("text", ["版本1.2.2020", "比分40/50/2020", "得分12-11-10"])
+def test_numbers_that_are_no_day_month_year_dates(text: str) -> None:
+    assert dates(text) == []

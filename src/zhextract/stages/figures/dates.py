@@ -198,7 +198,9 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
         {lookahead}
         (?:(?=[{prefix_chars}]){prefix})?
         (?:
-          (?P<numeric>(?<![0-9.])(?P<ny>[0-9]{{4}}|[0-9]{{2,3}}(?=/[0-9]{{1,2}}/[0-9])|1[0-9]{{2}}(?=[.-]))(?P<sep>[/.-])(?P<nm>[0-9]{{1,2}})
+          (?P<dmy>(?<![0-9./])(?P<da>[0-9]{{1,2}})(?P<dsep>[/-])(?P<db>[0-9]{{1,2}})(?P=dsep)
+              (?P<dy>(?:1[5-9]|2[01])[0-9]{{2}})(?![0-9./-]))
+        | (?P<numeric>(?<![0-9.])(?P<ny>[0-9]{{4}}|[0-9]{{2,3}}(?=/[0-9]{{1,2}}/[0-9])|1[0-9]{{2}}(?=[.-]))(?P<sep>[/.-])(?P<nm>[0-9]{{1,2}})
               (?:(?P=sep)(?P<nd>[0-9]{{1,2}}))?(?![0-9/-]))
         | (?P<slash>(?<![0-9./／\-−負负又])(?<![0-9]\x20)(?P<sm>1[0-2]|0?[1-9])/(?P<sd>3[01]|[12][0-9]|0?[1-9])(?![0-9./／]))
         | (?P<reld>[今本昨明])[(（](?P<rday>[0-9]{{1,2}})[)）]日
@@ -389,6 +391,8 @@ def _resolve(match: re.Match[str], context: _Context) -> dict[str, Any] | None:
 def _resolve_date(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
     if groups["decade"] or groups["century"] or groups["crel_alone"]:
         return _resolve_era(groups, context)
+    if groups["dmy"]:
+        return _resolve_day_month_year(groups, context)
     if groups["numeric"]:
         return _resolve_numeric(groups, context)
     if groups["slash"]:
@@ -684,6 +688,18 @@ def _resolve_slash(groups: dict[str, Any], context: _Context) -> dict[str, Any] 
     year, reason = _year(groups, context)
     if year is None:
         return {"value": None, "reason": reason}
+    return _with_time(_date_value(year, month, day, context), groups, context)
+
+
+def _resolve_day_month_year(groups: dict[str, Any], context: _Context) -> dict[str, Any] | None:
+    """13/2/2020 (d/m/y) and 2/13/2020 (m/d/y), told apart by the number above 12; with
+    both at most 12 (1/2/2020) the order cannot be told: value None with the reason."""
+    first, second, year = int(groups["da"]), int(groups["db"]), int(groups["dy"])
+    if first > 12 and second > 12:
+        return None
+    if first <= 12 and second <= 12 and first != second:
+        return {"value": None, "reason": "day and month order cannot be told (d/m/y or m/d/y)"}
+    month, day = (second, first) if first > 12 else (first, second)
     return _with_time(_date_value(year, month, day, context), groups, context)
 
 
