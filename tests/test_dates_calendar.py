@@ -226,3 +226,11 @@ def test_day_month_year_dates(text: str, expected: tuple[str, str | None]) -> No
 @pytest.mark.parametrize("text", ["版本1.2.2020", "比分40/50/2020", "得分12-11-10"])
 def test_numbers_that_are_no_day_month_year_dates(text: str) -> None:
     assert dates(text) == []
+
+
+def test_a_bound_word_joins_a_relative_date() -> None:
+    assert dates("農政單位截至昨晚為止仍無法統計", "2025-03-10") == [
+        ("截至昨晚為止", "2025-03-09", "until")
+    ]
+    assert dates("從上週三開始", "2025-03-12") == [("從上週三開始", "2025-03-05", "since")]
+    assert dates("他自己說的", "2025-03-12") == []

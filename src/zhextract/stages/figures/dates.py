@@ -191,6 +191,7 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
     # A bound word (自, 截至) counts only where a date starts right after it.
     prefix_chars = re.escape("".join(sorted({word[0] for word in date_words("mod_prefix")})))
     prefix = f"(?P<pre>{_mod_pattern('mod_prefix')})(?={date_start})"
+    prefix_ends = re.escape("".join(sorted({word[-1] for word in date_words("mod_prefix")})))
     starts = f"{date_start}|[{prefix_chars}]"
     # No date starts inside a run of Arabic digits: every digit-led branch has (?<![0-9]).
     lookahead = f"(?={starts})(?:(?<![0-9])|(?![0-9]))" if prefilter else ""
@@ -241,6 +242,7 @@ def date_regex(prefilter: bool = True) -> re.Pattern[str]:
         | (?<![0-9{CN_SMALL}今去明前後后本上下個个])(?P<bpart>[年月](?:底|初|末))(?![0-9{CN_DIGIT}])
         | (?<![0-9月{CN_SMALL}])(?P<bd>3[01]|[12][0-9]|0?[1-9]|{CN_DAY_NUMBER})日(?![內内間间後后前以起遊游元圓圆幣币])
         )
+        (?(pre)(?<![{prefix_ends}]))  # after a bound word, the date itself is not empty
         (?P<weekday>(?<=[日號号])(?:[，,]?\x20?[(（]?(?:星期|週|周|禮拜|礼拜)[一二三四五六日天][)）]?|[(（][一二三四五六日][)）]))?
         (?P<time>{time})?
         (?P<mod>(?:{_mod_pattern("mod")})(?![訴诉草飛飞火義义碼码跑點点身來来源因床]))?
