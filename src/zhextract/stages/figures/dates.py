@@ -6,6 +6,13 @@ earlier date in the document, relative dates (`今年`, `去年底`, `上月`, `
 resolved against a reference date, and times of day (`上午10時30分`) joined to the date
 they follow. The reference date is `doc.doc_date`, else a date the document states after
 a label such as `發布日期：`. What cannot be resolved gets value None and a `reason`.
+
+Also: lunar dates and festivals as Gregorian dates through data/lunar_years.tsv (written by
+tools/make_lunar_table.py) and data/festivals.tsv (`農曆八月十五`, `除夕`, `元旦`), reign-era
+years (data/reign_eras.tsv: `光緒十三年`, `昭和12年`), words that bound a date before or after
+it (`自2019年起`, `截至2025年底`, `2030年前`: `mod`), ordinal months of a stated year
+(`2021年的第三個月`), and day-month-year dates told apart by the number above 12. Names that
+start like a date word (`今日頭條`) are in data/not_dates.txt.
 """
 
 from __future__ import annotations
