@@ -1,6 +1,7 @@
 """Figures stage: numeric expressions and dates with exact values.
 
-Fills `doc.figures` and `doc.dates`. Dates are found first, outside entities. Figures are
+Fills `doc.figures` and `doc.dates`. Dates are found first, outside entities (a reign-era
+year such as `康熙三年` wins over the name the entities took it for). Figures are
 then found outside dates and arbitrated against `doc.entities` (filled by the earlier
 entities stage) so that the two never overlap: an entity that contains a figure wins
 (`二次大戰`), and otherwise the figure wins and the overlapping entities are dropped (a
