@@ -156,8 +156,8 @@ def start_words() -> list[str]:
     of these pairs starts."""
     weekly = ["週", "周", "星期", "禮拜", "礼拜", "個", "个"]
     words = [*relative_words(), *date_words("century"), *day_parts(), *festivals()]
-    words += [*reign_eras(), *LUNAR_MARKS, "大年", "民國", "民国", "上半", "下半", *weekly[2:5]]
-    words += ["公元", "西元", "紀元", "纪元"]
+    words += [*reign_eras(), *LUNAR_MARKS, "大年", "民國", "民国", "上半", "下半"]
+    words += ["星期", "禮拜", "礼拜", "公元", "西元", "紀元", "纪元"]
     words += [f"{word}{bracket}" for word in "今本昨明去" for bracket in "(（"]  # 今(5)日
     words += [f"{week}{day}" for week in "週周" for day in "一二三四五六日天"]
     words += [f"{month}月" for month in [*LUNAR_MONTHS, "閏", "闰"]]
