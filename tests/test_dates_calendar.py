@@ -234,3 +234,60 @@ def test_a_bound_word_joins_a_relative_date() -> None:
     ]
     assert dates("從上週三開始", "2025-03-12") == [("從上週三開始", "2025-03-05", "since")]
     assert dates("他自己說的", "2025-03-12") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_date", "expected"),
+    [
+        ("颱風預計12小時後登陸", "2025-08-01T09:00", ("12小時後", "2025-08-01T21:00")),
+        ("兩個小時後抵達", "2025-08-01T23:30", ("兩個小時後", "2025-08-02T01:30")),  # next day
+        ("他10分鐘之前剛離開", "2025-08-01T09:05:30", ("10分鐘之前", "2025-08-01T08:55:30")),
+    ],
+)
+def test_offsets_in_hours_and_minutes_need_the_time_of_day(
+    text: str, doc_date: str, expected: tuple[str, str]
+) -> None:
+    record = zhextract.extract(text, doc_date)
+    assert [(d["text"], d["value"], d["basis"]) for d in record["dates"]] == [
+        (*expected, "doc_date")
+    ]
+    assert record["doc_date"] == doc_date[:10]  # the record keeps the date
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_date"),
+    [
+        ("颱風預計12小時後登陸", "2025-08-01"),  # no time of day: a duration figure
+        ("開了3小時的會議", "2025-08-01T09:00"),  # no direction: a duration
+        ("2小時內完成", "2025-08-01T09:00"),
+    ],
+)
+def test_hours_without_a_time_of_day_or_a_direction_stay_durations(
+    text: str, doc_date: str
+) -> None:
+    record = zhextract.extract(text, doc_date)
+    assert record["dates"] == []
+    assert [(f["label"], f.get("kind")) for f in record["figures"]] == [("DATE", "duration")]
+
+
+def test_an_hour_offset_past_the_calendar_has_a_reason() -> None:
+    found = find_dates("2小時後", None, dt.date(9999, 12, 31), "doc_date", dt.time(23, 0))
+    assert [(item["value"], item["reason"]) for item in found] == [(None, "date out of range")]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-08-01T09:05:30", dt.time(9, 5, 30)),
+        ("2025-08-01 09:05", dt.time(9, 5)),
+        ("2025-08-01", None),
+        (dt.datetime(2025, 8, 1, 9, 5), dt.time(9, 5)),
+        (dt.date(2025, 8, 1), None),
+        ("not a date at all", None),
+        (None, None),
+    ],
+)
+def test_parse_doc_time(value: object, expected: dt.time | None) -> None:
+    from zhextract.doc import parse_doc_time
+
+    assert parse_doc_time(value) == expected  # type: ignore[arg-type]

@@ -57,7 +57,11 @@ def process_in_chunks(doc: Doc, process: Callable[[Doc], Doc], size: int | None 
     meta = dict(doc.meta)
     for start, end in chunk_bounds(doc.raw, size):
         chunk = Doc(
-            raw=doc.raw[start:end], source=doc.source, doc_date=doc.doc_date, meta=dict(meta)
+            raw=doc.raw[start:end],
+            source=doc.source,
+            doc_date=doc.doc_date,
+            doc_time=doc.doc_time,
+            meta=dict(meta),
         )
         part = process(chunk)
         if joined is None:

@@ -15,7 +15,7 @@ from confection import Config
 
 from . import __version__
 from .chunking import process_in_chunks
-from .doc import Doc, Source, parse_doc_date
+from .doc import Doc, Source, parse_doc_date, parse_doc_time
 from .record import to_record
 from .registry import Stage, get_stage
 
@@ -84,7 +84,12 @@ class Pipeline:
     def __call__(
         self, text: str, doc_date: str | dt.date | None = None, source: Source | None = None
     ) -> Record:
-        doc = Doc.from_text(text, source=source, doc_date=parse_doc_date(doc_date))
+        doc = Doc.from_text(
+            text,
+            source=source,
+            doc_date=parse_doc_date(doc_date),
+            doc_time=parse_doc_time(doc_date),
+        )
         return cast("Record", to_record(self.process(doc), self.name, self.version))
 
     def pipe(self, texts: Iterable[str], doc_date: str | dt.date | None = None) -> Iterator[Record]:

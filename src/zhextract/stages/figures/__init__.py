@@ -64,7 +64,7 @@ def make_figures_stage(
         )
         doc.dates = [
             doc.span(item["start"], item["end"], **_fields(item))
-            for item in find_dates(doc.text, in_entities, reference, basis)
+            for item in find_dates(doc.text, in_entities, reference, basis, doc.doc_time)
         ]
         in_dates = covered(len(doc.text), doc.dates)
         # Dates are found outside entities, except a reign era (康熙三年), which wins.

@@ -278,6 +278,7 @@ class _Context:
     used: str | None = None  # the basis the date being resolved drew on
     forward: bool = False  # the text around a bare day points forward (將於10日)
     date_like: bool = False  # the text around 3/5 says it is a date (於3/5起)
+    given_time: dt.time | None = None  # the doc_date's time of day, where it has one
 
     @property
     def reference(self) -> dt.date | None:
@@ -302,18 +303,22 @@ def find_dates(
     blocked: Sequence[bool] | None = None,
     doc_date: dt.date | None = None,
     basis: str = "doc_date",
+    doc_time: dt.time | None = None,
 ) -> list[dict[str, Any]]:
     """Date spans of `text`, resolved in reading order. `doc_date` is the reference date
     and `basis` says where it came from ("doc_date" or "stated"); without it, a date the
     text states after a label (發布日期：) is the reference, and without that, the latest
     full date the text states before a relative date (the news convention). Each date
     resolved against one of these says which in `basis`, or "text" when it took its year
-    or month from an earlier date of the text."""
+    or month from an earlier date of the text. `doc_time`, the time of day of a doc_date
+    given with one, resolves offsets in hours and minutes (2小時後); without it they are
+    left to the figures as durations."""
     stated_year = CURRENT_YEAR_STATED.search(text)
     reference = doc_date or stated_date(text)
     context = _Context(
         given=reference,
         basis=(basis if doc_date else STATED_BASIS) if reference else None,
+        given_time=doc_time if doc_date and basis == "doc_date" else None,
         current_year=(
             int(stated_year.group(2)) - STATED_YEAR_OFFSET[stated_year.group(1)]
             if stated_year
@@ -765,14 +770,32 @@ def _resolve_ago(groups: dict[str, Any], context: _Context) -> dict[str, Any] | 
         amount = _small_number(groups["ago_n"]) * int(date_offsets("direction")[groups["ago_dir"]])
     except ValueError:
         return None
+    unit = date_offsets("unit")[groups["ago_unit"]]
+    if unit in ("hour", "minute"):
+        return _moved_clock(amount, unit, context)
     if context.reference is None:
         return {"value": None, "reason": "relative date with no reference date (no doc_date)"}
-    unit, reference = date_offsets("unit")[groups["ago_unit"]], context.reference
+    reference = context.reference
     if unit in ("day", "week"):
         return _day_value(_moved(reference, amount * (7 if unit == "week" else 1)), context)
     months = reference.year * 12 + reference.month - 1 + amount * (12 if unit == "year" else 1)
     year, month = months // 12, months % 12 + 1
     return _date_value(year, month if unit == "month" else None, None, context)
+
+
+def _moved_clock(amount: int, unit: str, context: _Context) -> dict[str, Any] | None:
+    """2小時後, 10分鐘前: the doc_date's time of day moved, to the minute (or second). With
+    no time of day given this is no date: the figures read 2小時 as a duration."""
+    if context.given_time is None or context.reference is None:
+        return None
+    start = dt.datetime.combine(context.reference, context.given_time)
+    try:
+        moment = start + dt.timedelta(**{f"{unit}s": amount})
+    except OverflowError:
+        return dict(OUT_OF_RANGE)
+    context.year, context.month = moment.year, moment.month
+    clock = moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
+    return {"value": f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{clock}"}
 
 
 def _resolve_era(groups: dict[str, Any], context: _Context) -> dict[str, Any]:
