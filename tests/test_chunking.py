@@ -81,3 +81,9 @@ def test_a_line_cut_at_sentence_ends_stays_one_line_and_paragraph(small_chunks: 
     assert record["text"] == raw
     assert [(item["start"], item["end"]) for item in record["paragraphs"]] == [(0, len(raw))]
     assert offset_errors(record) == []
+
+
+def test_later_chunks_keep_the_time_of_day_of_the_doc_date(small_chunks: None) -> None:
+    raw = "\n\n".join([PARAGRAPH] * 8) + "\n\n颱風預計3小時後登陸。"
+    record = zhextract.extract(raw, "2025-08-01T09:00")
+    assert [(d["text"], d["value"]) for d in record["dates"]][-1] == ("3小時後", "2025-08-01T12:00")

@@ -70,12 +70,12 @@ def test_weeks() -> None:
 def test_ten_day_periods_and_month_ends() -> None:
     assert periods("預計6月下旬完工，本月底前") == [
         ("6月下旬", "2025-06", ["2025-06-21", "2025-06-30"], "doc_date"),
-        ("本月底", "2025-03", ["2025-03-21", "2025-03-31"], "doc_date"),
+        ("本月底前", "2025-03", ["2025-03-21", "2025-03-31"], "doc_date"),
     ]
     assert periods("2024年2月中旬") == [
         ("2024年2月中旬", "2024-02", ["2024-02-11", "2024-02-20"], None)
     ]
-    assert periods("年底前完成", None) == [("年底", None, None, None)]
+    assert periods("年底前完成", None) == [("年底前", None, None, None)]
 
 
 def test_quarters_and_halves_are_dates() -> None:

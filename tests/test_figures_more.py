@@ -219,3 +219,27 @@ def test_a_little_over_or_under_a_share() -> None:
 )
 def test_hong_kong_and_macau_dollars(text: str, unit: str) -> None:
     assert [f["unit"] for f in zhextract.extract(text)["figures"]] == [unit]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("工程預算3至5億元", ("3至5億元", "MONEY", [D(300000000), D(500000000)], "TWD")),
+        ("預估湧入3到5萬人次", ("3到5萬人次", "QUANTITY", [D(30000), D(50000)], "人次")),
+        ("罰款三千至五千萬元", ("三千至五千萬元", "MONEY", [D(30000000), D(50000000)], "TWD")),
+        ("1.5至2兆元的商機", ("1.5至2兆元", "MONEY", [D("1.5e12"), D("2e12")], "TWD")),
+        ("每場8000至1萬人", ("8000至1萬人", "QUANTITY", [D(8000), D(10000)], "人")),  # in order
+        ("3億至5億元", ("3億至5億元", "MONEY", [D(300000000), D(500000000)], "TWD")),
+        ("錄取3至5人", ("3至5人", "QUANTITY", [D(3), D(5)], "人")),  # no big unit to share
+    ],
+)
+def test_the_big_unit_of_a_range_end_is_shared(text: str, expected: tuple[Any, ...]) -> None:
+    assert found(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("捐款一百零幾萬元", 1010000), ("現場三百零幾人", 301), ("約三百多人", 300)],
+)
+def test_some_after_zero_is_at_least_one(text: str, value: int) -> None:
+    assert [figure[2] for figure in found(text)] == [D(value)]

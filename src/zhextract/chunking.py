@@ -56,10 +56,7 @@ def process_in_chunks(doc: Doc, process: Callable[[Doc], Doc], size: int | None 
     # Later chunks read the first one's stated publication date, as the whole text would.
     meta = dict(doc.meta)
     for start, end in chunk_bounds(doc.raw, size):
-        chunk = Doc(
-            raw=doc.raw[start:end], source=doc.source, doc_date=doc.doc_date, meta=dict(meta)
-        )
-        part = process(chunk)
+        part = process(chunk_doc(doc, start, end, meta))
         if joined is None:
             joined = part
             joined.raw = doc.raw
@@ -70,6 +67,17 @@ def process_in_chunks(doc: Doc, process: Callable[[Doc], Doc], size: int | None 
         _append(joined, part, start, at_line_break=doc.raw[start - 1] == "\n")
     assert joined is not None
     return joined
+
+
+def chunk_doc(doc: Doc, start: int, end: int, meta: dict[str, Any]) -> Doc:
+    """The document of `doc.raw[start:end]`, with `doc`'s source and dates and `meta`."""
+    return Doc(
+        raw=doc.raw[start:end],
+        source=doc.source,
+        doc_date=doc.doc_date,
+        doc_time=doc.doc_time,
+        meta=dict(meta),
+    )
 
 
 def _append(joined: Doc, part: Doc, raw_start: int, at_line_break: bool) -> None:

@@ -39,6 +39,8 @@ class Doc:
     raw: str
     source: Source = field(default_factory=Source)
     doc_date: dt.date | None = None
+    # The time of day of the reference, where doc_date was given with one (2小時後 needs it).
+    doc_time: dt.time | None = None
     text: str = ""
     # offset_map[i] is the source offset of text[i]; it has len(text) + 1 entries, the
     # last one being the source offset just past the final character.
@@ -64,7 +66,11 @@ class Doc:
 
     @classmethod
     def from_text(
-        cls, raw: str, source: Source | None = None, doc_date: dt.date | None = None
+        cls,
+        raw: str,
+        source: Source | None = None,
+        doc_date: dt.date | None = None,
+        doc_time: dt.time | None = None,
     ) -> Doc:
         if source is None:
             digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
@@ -73,6 +79,7 @@ class Doc:
             raw=raw,
             source=source,
             doc_date=doc_date,
+            doc_time=doc_time,
             meta=dict(source.meta),
             warnings=list(source.warnings),
         )
@@ -134,6 +141,19 @@ def trimmed_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     while end > start and text[end - 1].isspace():
         end -= 1
     return (start, end) if start < end else None
+
+
+def parse_doc_time(value: str | dt.date | None) -> dt.time | None:
+    """The time of day of a doc_date given as a datetime (`2025-02-07T14:30`), else None.
+    Bad values are left to `parse_doc_date`, which says why."""
+    if isinstance(value, dt.datetime):
+        return value.time().replace(microsecond=0)
+    if not isinstance(value, str) or len(value.strip()) <= len("YYYY-MM-DD"):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.strip()).time().replace(microsecond=0)
+    except ValueError:
+        return None
 
 
 def parse_doc_date(value: str | dt.date | None) -> dt.date | None:

@@ -15,7 +15,7 @@ from confection import Config
 
 from . import __version__, chunking
 from .chunking import process_in_chunks
-from .doc import Doc, Source, parse_doc_date
+from .doc import Doc, Source, parse_doc_date, parse_doc_time
 from .record import dumps, omit_fields, to_record
 from .record_stream import LINE, PRETTY, write_chunked_record
 from .registry import Stage, get_stage
@@ -88,7 +88,7 @@ class Pipeline:
     def __call__(
         self, text: str, doc_date: str | dt.date | None = None, source: Source | None = None
     ) -> Record:
-        doc = Doc.from_text(text, source=source, doc_date=parse_doc_date(doc_date))
+        doc = _new_doc(text, doc_date, source)
         return cast("Record", to_record(self.process(doc), self.name, self.version))
 
     def write(
@@ -104,7 +104,7 @@ class Pipeline:
         compact JSON line (without its line break) with `line`; the fields in `omitted`
         left out as `record.omit_fields` does. A text longer than one chunk is processed
         and written chunk by chunk, so memory stays bounded by a chunk, not the text."""
-        doc = Doc.from_text(text, source=source, doc_date=parse_doc_date(doc_date))
+        doc = _new_doc(text, doc_date, source)
         self._check_length(doc)
         if len(doc.raw) > chunking.CHUNK_CHARS:
             layout = LINE if line else PRETTY
@@ -121,6 +121,13 @@ class Pipeline:
     def pipe(self, texts: Iterable[str], doc_date: str | dt.date | None = None) -> Iterator[Record]:
         for text in texts:
             yield self(text, doc_date=doc_date)
+
+
+def _new_doc(text: str, doc_date: str | dt.date | None, source: Source | None) -> Doc:
+    """The document to process; a doc_date with a time of day also gives `doc_time`."""
+    return Doc.from_text(
+        text, source=source, doc_date=parse_doc_date(doc_date), doc_time=parse_doc_time(doc_date)
+    )
 
 
 def read_spec(path_or_name: str | Path, overrides: Mapping[str, Any] | None = None) -> PipelineSpec:

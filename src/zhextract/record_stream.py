@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from . import chunking
-from .chunking import chunk_bounds, moved, shifted
+from .chunking import chunk_bounds, chunk_doc, moved, shifted
 from .doc import Doc, Span
 from .record import (
     OPTIONAL_FIELDS,
@@ -270,10 +270,7 @@ def write_chunked_record(
     meta = dict(doc.meta)  # later chunks read the first one's stated publication date
     try:
         for start, end in chunk_bounds(doc.raw, chunking.CHUNK_CHARS):
-            chunk = Doc(
-                raw=doc.raw[start:end], source=doc.source, doc_date=doc.doc_date, meta=dict(meta)
-            )
-            part = process(chunk)
+            part = process(chunk_doc(doc, start, end, meta))
             if head_doc is None:
                 head_doc = Doc(raw="", source=doc.source, doc_date=doc.doc_date, meta=part.meta)
                 head_doc.warnings = [*doc.warnings, *part.warnings]

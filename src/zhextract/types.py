@@ -74,7 +74,7 @@ class _DateFields(TextSpan):
 
 class Date(_DateFields, total=False):
     reason: str  # why value is None
-    mod: Literal["before", "after", "since"]
+    mod: Literal["before", "after", "since", "until"]
     range: list[str]  # first and last day of a period (上週, 3月上旬, 第3季)
     basis: Literal["doc_date", "stated", "text"]  # what a relative date was resolved against
 

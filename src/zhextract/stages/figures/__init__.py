@@ -1,6 +1,7 @@
 """Figures stage: numeric expressions and dates with exact values.
 
-Fills `doc.figures` and `doc.dates`. Dates are found first, outside entities. Figures are
+Fills `doc.figures` and `doc.dates`. Dates are found first, outside entities (a reign-era
+year such as `康熙三年` wins over the name the entities took it for). Figures are
 then found outside dates and arbitrated against `doc.entities` (filled by the earlier
 entities stage) so that the two never overlap: an entity that contains a figure wins
 (`二次大戰`), and otherwise the figure wins and the overlapping entities are dropped (a
@@ -63,9 +64,13 @@ def make_figures_stage(
         )
         doc.dates = [
             doc.span(item["start"], item["end"], **_fields(item))
-            for item in find_dates(doc.text, in_entities, reference, basis)
+            for item in find_dates(doc.text, in_entities, reference, basis, doc.doc_time)
         ]
         in_dates = covered(len(doc.text), doc.dates)
+        # Dates are found outside entities, except a reign era (康熙三年), which wins.
+        doc.entities = [
+            item for item in doc.entities if not any(in_dates[item["start"] : item["end"]])
+        ]
         found = find_figures(doc.text, in_dates, doc.token_tuples(), settings, _folded(doc))
         found, doc.entities = arbitrate(found, doc.entities, len(doc.text))
         if not settings.keep_bare_cardinals:

@@ -307,12 +307,28 @@ def _value(groups: Groups) -> Value:
     if groups["range_sep"] == "、":
         return _listed_range(groups["num"], second)
     low, high = _numeral_value(groups["num"])
+    if groups["approx_mid"] in ("幾", "几") and groups["num"][-1:] in ("零", "〇"):
+        low = high = low + 1  # 三百零幾: a digit follows 零, so at least 301
     if second:
-        return [sign * low, _numeral_value(second)[1]]
+        high = _numeral_value(second)[1]
+        return [sign * _shared_scale(groups["num"], low, second, high), high]
     scale = Decimal(10) ** tables().scale_words[groups["scale"].strip()] if groups["scale"] else 1
     if low != high:
         return [sign * low * scale, sign * high * scale]
     return sign * (low * scale + _tail_value(groups) + _small_change(groups))
+
+
+def _shared_scale(first: str, low: Decimal, second: str, high: Decimal) -> Decimal:
+    """3至5億 is 3億 to 5億: the big unit ending the high end (萬, 億, 兆) is the low end's
+    too, where the low end has none and the range stays in order (8000至1萬 keeps 8000)."""
+    big = numeral_chars("big").replace("打", "")
+    if any(char in big for char in first):
+        return low
+    unit = second[len(second.rstrip(big)) :]
+    if not unit or unit == second:
+        return low
+    scaled = low * parse_number("1" + unit)
+    return scaled if scaled <= high else low
 
 
 def _listed_range(first: str, second: str) -> list[Decimal]:
