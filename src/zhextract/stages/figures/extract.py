@@ -307,8 +307,6 @@ def _value(groups: Groups) -> Value:
     if groups["range_sep"] == "、":
         return _listed_range(groups["num"], second)
     low, high = _numeral_value(groups["num"])
-    if groups["approx_mid"] in ("幾", "几") and groups["num"][-1:] in ("零", "〇"):
-        low = high = low + 1  # 三百零幾: a digit follows 零, so at least 301
     if second:
         high = _numeral_value(second)[1]
         return [sign * _shared_scale(groups["num"], low, second, high), high]

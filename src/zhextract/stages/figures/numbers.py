@@ -27,10 +27,9 @@ FRACTION_MARK = "分之"
 HALF = "半"
 LATIN_MAGNITUDES = {"k": 1000, "K": 1000, "M": 1_000_000}  # lower-case m is metres
 MIXED_FRACTION_MARK = "又"
-# 十多萬, 一百零幾萬: an approximation inside a numeral; the value is its lower bound.
+# 十多萬, 一百零幾萬: an approximation inside a numeral; the value is the numeral without
+# it (10萬, 100萬), the round number the approximation is said against.
 INFIX_APPROX = re.compile(r"(?<=[十百千拾佰仟0-9零〇])[多余餘幾几](?=[萬万億亿兆千百])")
-# 一百零幾萬: after 零 a digit follows, so 幾 there is at least 1 (101萬 is the lower bound).
-ZERO_SOME = re.compile(r"(?<=[零〇])[幾几]")
 SLASH_FRACTION = re.compile(r"(?:(?P<whole>[0-9]+)\s)?(?P<num>[0-9]+)/(?P<den>[0-9]+)")
 POWER = re.compile(r"(?P<base>[0-9]+(?:\.[0-9]+)?)\^(?P<exp>[+-]?[0-9]+)")
 ARABIC = re.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -94,7 +93,6 @@ def _fold(text: str) -> str:
         # "1 3/5": the space separates the whole part, so keep it as 又.
         folded = folded.replace(" ", MIXED_FRACTION_MARK, 1)
     folded = "".join(folded.split())
-    folded = ZERO_SOME.sub("零一", folded)
     folded = INFIX_APPROX.sub("", folded)
     return _ungroup(folded)
 
