@@ -1,6 +1,7 @@
 """`zhextract run --engine dask`: the same bytes as the local engine on a local cluster of two
 worker processes, with a worker killed mid-run, after the client was killed (--resume), from
-memory:// inputs, with a bad document; partitions by bytes; URL inputs; the bag API."""
+memory:// inputs, into an object store (objtest://: no rename, no append), with a bad
+document; partitions by bytes; URL inputs; the bag API."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ fsspec = pytest.importorskip("fsspec", reason="the dask extra is not installed")
 import cloudpickle  # noqa: E402
 import dask  # noqa: E402
 import dask.bag  # noqa: E402
+import object_store_fs  # noqa: E402
 from distributed import Client, LocalCluster, WorkerPlugin  # noqa: E402
 from test_batch import output_files, read_summary  # noqa: E402
 from test_cli import error_lines, run_cli  # noqa: E402
@@ -38,6 +40,7 @@ from zhextract.dask_engine import (  # noqa: E402
 from zhextract.pipeline import load  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
+TESTS = str(REPO / "tests")
 PIPELINE = "fast"  # the quickest to load in each worker
 DOCUMENTS = 300
 PARTITION_BYTES = 1500  # about ten documents: some thirty tasks per run
@@ -80,9 +83,23 @@ def cluster() -> Iterator[LocalCluster]:
         yield two_workers
 
 
+class RegisterObjectStore(WorkerPlugin):
+    """Makes objtest:// (tests/object_store_fs.py) known in each worker process, including
+    those started later to replace a killed one."""
+
+    def setup(self, worker: object) -> None:
+        if TESTS not in sys.path:
+            sys.path.insert(0, TESTS)
+        import object_store_fs
+
+        object_store_fs.register()
+
+
 @pytest.fixture(scope="module")
 def client(cluster: LocalCluster) -> Iterator[Client]:
+    object_store_fs.register()
     with Client(cluster) as connected:
+        connected.register_plugin(RegisterObjectStore())
         connected.run(dask_engine.worker_pipeline, PIPELINE)  # each worker loads it once here
         yield connected
 
@@ -152,6 +169,33 @@ def test_same_bytes_progress_and_summary_as_the_local_engine(
     assert len(progress_lines(err)) == DOCUMENTS + 2  # a line per document, one error line
 
 
+@pytest.mark.parametrize("output_format", ["json", "jsonl"])
+def test_object_store_output_has_the_bytes_of_the_local_engine(
+    output_format: str,
+    corpus: Path,
+    cluster: LocalCluster,
+    client: Client,
+    local_runs: dict[str, Path],
+    small_partitions: None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Records written by the workers into objtest://, whose files are written whole and
+    never renamed or appended to, as on S3."""
+    url = object_store_fs.url(tmp_path / "bucket" / "out")
+    options = ["--pipeline", PIPELINE, "--format", output_format, "--engine", "dask"]
+    code, _, err = run_cli(
+        capsys, "run", corpus, "-o", url, *options, "--scheduler", cluster.scheduler_address
+    )
+    assert code == 1
+    assert error_lines(err) == [f"error: {(corpus / BAD_NAME).as_posix()}: {BAD_REASON}"]
+    written = tmp_path / "bucket" / "out"
+    assert output_files(written) == output_files(local_runs[output_format])
+    local_summary = summary_without_timings(local_runs[output_format])
+    assert summary_without_timings(written) == local_summary
+    assert f"{url}/run.json" in err.splitlines()[-1]
+
+
 def test_a_bad_document_is_reported_and_the_rest_written(
     corpus: Path, client: Client, small_partitions: None, tmp_path: Path
 ) -> None:
@@ -201,10 +245,15 @@ def test_a_worker_killed_mid_run_loses_nothing(
 
 
 # Runs `zhextract run` with small partitions and kills its own process (SIGKILL) once
-# {kill_after} documents are done.
+# {kill_after} documents are done; objtest:// is known, and each jsonl line is written to
+# the object store's journal at once.
 CLIENT_KILLED_AFTER = """
 import os, signal, sys
-from zhextract import cli, dask_engine, progress
+sys.path.insert(0, {tests!r})
+import object_store_fs
+from zhextract import cli, dask_engine, output_store, progress
+object_store_fs.register()
+output_store.JOURNAL_SECONDS = 0
 dask_engine.PARTITION_BYTES = {partition_bytes}
 record_outcome = progress.Progress.__call__
 def record_then_die(self, outcome):
@@ -216,9 +265,13 @@ sys.exit(cli.main(sys.argv[1:]))
 """
 
 
-@pytest.mark.parametrize("output_format", ["json", "jsonl"])
+@pytest.mark.parametrize(
+    ("output_format", "store"),
+    [("json", "folder"), ("jsonl", "folder"), ("json", "objtest"), ("jsonl", "objtest")],
+)
 def test_a_killed_client_is_finished_by_resume(
     output_format: str,
+    store: str,
     corpus: Path,
     cluster: LocalCluster,
     client: Client,
@@ -230,13 +283,12 @@ def test_a_killed_client_is_finished_by_resume(
     kill_after = DOCUMENTS // 3
     options = ["--pipeline", PIPELINE, "--format", output_format, "--engine", "dask"]
     options += ["--scheduler", cluster.scheduler_address]
+    outdir = str(tmp_path) if store == "folder" else object_store_fs.url(tmp_path)
+    script = CLIENT_KILLED_AFTER.format(
+        kill_after=kill_after, partition_bytes=PARTITION_BYTES, tests=TESTS
+    )
     killed = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            CLIENT_KILLED_AFTER.format(kill_after=kill_after, partition_bytes=PARTITION_BYTES),
-        ]
-        + ["run", str(corpus), "-o", str(tmp_path), *options],
+        [sys.executable, "-c", script, "run", str(corpus), "-o", outdir, *options],
         env={**os.environ, "PYTHONPATH": str(REPO / "src")},
         capture_output=True,
         text=True,
@@ -245,7 +297,10 @@ def test_a_killed_client_is_finished_by_resume(
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert not (tmp_path / "run.json").exists()
-    code, _, err = run_cli(capsys, "run", corpus, "-o", tmp_path, *options, "--resume")
+    if output_format == "jsonl" and store == "objtest":
+        parts = list((tmp_path / "records.jsonl.partial").iterdir())
+        assert len(parts) >= kill_after - 1  # a part per line: the bad document has none
+    code, _, err = run_cli(capsys, "run", corpus, "-o", outdir, *options, "--resume")
     assert code == 1 and error_lines(err) == [
         f"error: {(corpus / BAD_NAME).as_posix()}: {BAD_REASON}"
     ]
@@ -343,18 +398,20 @@ def test_url_patterns_missing_files_and_unsupported_types(memory_corpus: str) ->
     assert "pptx" in str(plan_inputs([f"{memory_corpus}/a.pptx"])[0].error)
 
 
-def test_output_folders_are_local_paths_or_file_urls(tmp_path: Path) -> None:
-    assert dask_engine.local_folder(tmp_path.as_uri()) == tmp_path
-    assert dask_engine.local_folder("out") == Path("out")
-    with pytest.raises(ValueError, match="local or shared folder"):
-        dask_engine.local_folder("memory://somewhere/out")
+def test_output_folders_are_folders_or_urls_workers_can_reach(tmp_path: Path) -> None:
+    assert dask_engine.output_folder(tmp_path.as_uri()) == tmp_path
+    assert dask_engine.output_folder("out") == Path("out")
+    url = object_store_fs.url(tmp_path)
+    assert dask_engine.output_folder(url) == url
+    with pytest.raises(ValueError, match="Dask workers cannot see"):
+        dask_engine.output_folder("memory://somewhere/out")
 
 
 def test_usage_errors(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(capsys, "run", corpus, "-o", tmp_path, "--scheduler", "tcp://x:8786")
     assert code == 2 and "--scheduler needs --engine dask" in err
     code, _, err = run_cli(capsys, "run", corpus, "-o", "memory://out", "--engine", "dask")
-    assert code == 2 and "local or shared folder" in err
+    assert code == 2 and "'memory://out' lives in this process's memory" in err
     code, _, err = run_cli(capsys, "run", corpus, "-o", tmp_path, "--engine", "dask", "--jobs", "2")
     assert code == 2 and "--jobs is for the local engine" in err
     assert not list(tmp_path.iterdir())

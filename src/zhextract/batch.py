@@ -11,6 +11,8 @@ per line in input order, to `records.jsonl`; while the run lasts, each new recor
 also appended to `records.jsonl.partial`, so a killed jsonl run keeps what it finished. A bad
 file becomes a failure entry and the batch goes on.
 
+OUTDIR may also be an fsspec URL (`s3://bucket/prefix/`, `memory://...`): every file is
+written through an output store (zhextract.output_store), a local folder or a URL.
 Every file is written atomically, so an interrupted run (even `kill -9`) leaves only
 whole files; `resume` then skips the documents whose record is already there for the
 same input bytes, pipeline, document date and left-out fields.
@@ -32,12 +34,13 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from .output_store import Journal, OutputLocation, OutputStore, in_process_memory, open_store
 from .reading import (
     SUPPORTED_SUFFIXES,
     DocumentError,
@@ -86,7 +89,7 @@ class Job:
 class Settings:
     """What every job of a run shares."""
 
-    outdir: Path
+    outdir: OutputLocation  # a local folder, or an fsspec URL (zhextract.output_store)
     doc_date: dt.date | None = None
     output_format: str = "json"
     resume: bool = False
@@ -97,6 +100,10 @@ class Settings:
     @property
     def doc_date_text(self) -> str | None:
         return self.doc_date.isoformat() if self.doc_date else None
+
+    @property
+    def store(self) -> OutputStore:
+        return open_store(self.outdir)
 
 
 @dataclass(frozen=True)
@@ -385,7 +392,10 @@ def run_batch(
     """Process every job, write the records and `run.json` under the output folder, and
     return the summary. Without an `engine`, this process or a pool of `workers` runs them."""
     started = time.perf_counter()
-    remove_stale_temporaries(settings.outdir)
+    if engine is None and workers > 1 and in_process_memory(settings.outdir):
+        raise ValueError(f"{settings.outdir} is in this process's memory: use one worker")
+    store = settings.store
+    store.remove_stale_temporaries()
     summary = Summary(
         pipeline_name, settings.doc_date_text, settings.output_format, settings.omitted
     )
@@ -397,8 +407,7 @@ def run_batch(
             for outcome in engine(jobs, pipeline_name, settings, previous):
                 summary.outcomes.append(outcome)
                 if journal is not None and outcome.line is not None and not outcome.skipped:
-                    journal.write(f"{outcome.line}\n")
-                    journal.flush()
+                    journal.add(outcome.line)
                 if on_outcome is not None:
                     on_outcome(outcome)
     except KeyboardInterrupt:
@@ -406,26 +415,22 @@ def run_batch(
         # summary says what was done and that the run did not finish.
         summary.interrupted = True
         summary.seconds = time.perf_counter() - started
-        write_atomically(settings.outdir / SUMMARY_NAME, _summary_text(summary))
+        store.write(SUMMARY_NAME, _summary_text(summary))
         raise
     if settings.output_format == "jsonl":
         lines = [outcome.line for outcome in summary.outcomes if outcome.line is not None]
-        write_atomically(settings.outdir / JSONL_NAME, "".join(f"{line}\n" for line in lines))
-        (settings.outdir / JOURNAL_NAME).unlink(missing_ok=True)
+        store.write(JSONL_NAME, "".join(f"{line}\n" for line in lines))
+        store.remove_journal(JOURNAL_NAME)
     summary.seconds = time.perf_counter() - started
-    write_atomically(settings.outdir / SUMMARY_NAME, _summary_text(summary))
+    store.write(SUMMARY_NAME, _summary_text(summary))
     return summary
 
 
-@contextmanager
-def _journal(settings: Settings) -> Iterator[IO[str] | None]:
-    """The jsonl journal, opened for appending (kept on --resume, else started afresh)."""
+def _journal(settings: Settings) -> AbstractContextManager[Journal | None]:
+    """The jsonl journal (kept on --resume, else started afresh)."""
     if settings.output_format != "jsonl":
-        yield None
-        return
-    mode = "a" if settings.resume else "w"
-    with open(settings.outdir / JOURNAL_NAME, mode, encoding="utf-8") as journal:
-        yield journal
+        return nullcontext()
+    return settings.store.journal(JOURNAL_NAME, settings.resume)
 
 
 def _summary_text(summary: Summary) -> str:
@@ -568,7 +573,7 @@ def process_job(
     try:
         data = job.data if job.data is not None else read_file_bytes(_input_path(job))
         if settings.resume:
-            earlier = previous if jsonl else _read_earlier(settings.outdir / job.output)
+            earlier = previous if jsonl else settings.store.read_text(job.output.as_posix())
             if earlier is not None and _is_current(earlier, data, job, pipeline, settings):
                 output = JSONL_NAME if jsonl else job.output.as_posix()
                 return Outcome(job.display, output, skipped=True, line=earlier)
@@ -581,7 +586,7 @@ def process_job(
         if jsonl:
             line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
             return Outcome(job.display, JSONL_NAME, chars=len(text), line=line)
-        write_atomically(settings.outdir / job.output, dumps(record))
+        settings.store.write(job.output.as_posix(), dumps(record))
     except DocumentError as error:
         return Outcome(job.display, None, error=str(error))
     except DocumentTimeout:
@@ -594,13 +599,6 @@ def process_job(
 def _input_path(job: Job) -> Path:
     assert job.path is not None
     return job.path
-
-
-def _read_earlier(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def _is_current(
@@ -627,16 +625,14 @@ def _previous_lines(settings: Settings) -> dict[str | None, str]:
     unfinished run's journal, by source path."""
     if not (settings.resume and settings.output_format == "jsonl"):
         return {}
-    lines: dict[str | None, str] = {}
-    for name in (JSONL_NAME, JOURNAL_NAME):  # the journal is newer
-        lines.update(_record_lines(settings.outdir / name))
+    store = settings.store
+    lines = _record_lines(store.read_text(JSONL_NAME))
+    lines.update(_record_lines(store.read_journal(JOURNAL_NAME)))  # the journal is newer
     return lines
 
 
-def _record_lines(path: Path) -> dict[str | None, str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+def _record_lines(text: str | None) -> dict[str | None, str]:
+    if text is None:
         return {}
     lines: dict[str | None, str] = {}
     for line in text.splitlines():

@@ -57,8 +57,15 @@ from .batch import (
     _without_clashes,
     plan_jobs,
     process_job,
-    remove_stale_temporaries,
-    write_atomically,
+)
+from .output_store import (
+    IN_MEMORY_PROTOCOLS,
+    URL_MARK,
+    OutputLocation,
+    in_process_memory,
+    is_url,
+    open_store,
+    output_location,
 )
 from .reading import (
     SUPPORTED_SUFFIXES,
@@ -79,10 +86,8 @@ if TYPE_CHECKING:
 # Dask's 3-4 ms per task, and enough tasks that no worker waits idle at the end of a run
 # (64 KiB: 85% of the local engine's speed on two cores, 16 KiB: 96%; README, "Scaling out").
 PARTITION_BYTES = 16 * 1024
-URL_MARK = "://"
-LOCAL_PROTOCOLS = frozenset({"file", "local"})
 # Filesystems held in the client process's memory: workers cannot see them.
-CLIENT_MEMORY_PROTOCOLS = frozenset({"memory"})
+CLIENT_MEMORY_PROTOCOLS = IN_MEMORY_PROTOCOLS
 THREADS_RECOUNT_SECONDS = 1.0
 READING_THREADS = 8  # URL inputs of a partition fetched at once
 # Dask starts worker processes with MALLOC_TRIM_THRESHOLD_=65536, handing freed memory back
@@ -97,10 +102,6 @@ _PROCESS_LOCK = threading.Lock()
 
 
 # ---------------------------------------------------------------- inputs and outputs
-
-
-def is_url(given: str) -> bool:
-    return URL_MARK in given
 
 
 def plan_inputs(inputs: Iterable[str | Path], stdin: BinaryIO | None = None) -> list[Job]:
@@ -123,18 +124,17 @@ def plan_inputs(inputs: Iterable[str | Path], stdin: BinaryIO | None = None) -> 
     return _without_clashes(jobs)
 
 
-def local_folder(given: str | Path) -> Path:
-    """OUTDIR as a local path: a path, or a file:// URL. Records are written atomically by
-    rename, which object stores do not offer, so other URLs are refused."""
-    text = str(given)
-    if not is_url(text):
-        return Path(text)
-    filesystem, root = fsspec.core.url_to_fs(text)
-    if not LOCAL_PROTOCOLS.intersection(_protocols(filesystem)):
+def output_folder(given: str | Path) -> OutputLocation:
+    """OUTDIR for the cluster's workers: a local or shared folder (a path or a file:// URL)
+    or an fsspec URL such as s3://bucket/prefix/. A memory:// folder lives in this process
+    alone, where no worker can write, and is refused with a ValueError."""
+    location = output_location(given)
+    if in_process_memory(location):
         raise ValueError(
-            f"the output folder must be a local or shared folder (or a file:// URL), got {text!r}"
+            f"{str(given)!r} lives in this process's memory, which Dask workers cannot see: "
+            "write to a shared folder or an object store"
         )
-    return Path(root)
+    return location
 
 
 def _url_jobs(url: str) -> list[Job]:
@@ -322,7 +322,7 @@ class DaskEngine:
         previous: dict[str | None, str],
     ) -> Iterator[Outcome]:
         # Workers may run in another folder or on another machine.
-        settings = dataclasses.replace(settings, outdir=settings.outdir.absolute())
+        settings = dataclasses.replace(settings, outdir=_absolute_folder(settings.outdir))
         groups = partitions([_absolute(job) for job in jobs], self.partition_bytes)
         run_id = uuid.uuid4().hex[:12]
         waiting = iter(enumerate(groups))
@@ -366,7 +366,7 @@ class DaskEngine:
         finally:
             self.client.cancel([future for _, future in running.values()])
         # A worker killed between naming and renaming its temporary file leaves it behind.
-        remove_stale_temporaries(settings.outdir)
+        settings.store.remove_stale_temporaries()
 
     def _one_by_one(
         self,
@@ -410,6 +410,11 @@ class DaskEngine:
             self._thread_count = sum(self.client.nthreads().values())
             self._threads_asked_at = now
         return self._thread_count
+
+
+def _absolute_folder(outdir: OutputLocation) -> OutputLocation:
+    location = output_folder(outdir)  # a memory:// folder raises
+    return location.absolute() if isinstance(location, Path) else location
 
 
 def _absolute(job: Job) -> Job:
@@ -530,13 +535,5 @@ def _write_part(records: Iterable[dict[str, Any]], outdir: str, name: str) -> st
     content = "".join(
         json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n" for record in records
     )
-    if not is_url(outdir):
-        write_atomically(Path(outdir) / name, content)
-        return (Path(outdir) / name).as_posix()
-    filesystem, root = fsspec.core.url_to_fs(outdir)
-    if LOCAL_PROTOCOLS.intersection(_protocols(filesystem)):
-        write_atomically(Path(root) / name, content)
-    else:
-        filesystem.makedirs(root, exist_ok=True)
-        filesystem.pipe_file(f"{root.rstrip('/')}/{name}", content.encode("utf-8"))
-    return f"{outdir.rstrip('/')}/{name}"
+    open_store(output_location(outdir)).write(name, content)
+    return f"{outdir.rstrip('/')}/{name}" if is_url(outdir) else (Path(outdir) / name).as_posix()

@@ -1,0 +1,282 @@
+"""Where `zhextract run` puts its files: a local folder, or a folder at an fsspec URL.
+
+A store writes each file whole or not at all, reads files back for `--resume`, and keeps
+the journal of a jsonl run (the record lines made so far, so that a killed run keeps them):
+
+- `LocalStore`, for local paths and file:// URLs: a file goes to an unnamed temporary file
+  renamed over its name (`batch.write_atomically`; even `kill -9` leaves only whole files),
+  and the journal is one file that each record line is appended to and flushed.
+- `FsspecStore`, for other URLs (`s3://bucket/prefix/`, `gcs://...`, `memory://...`): a file
+  is written with a single upload (`pipe_file`), which an object store shows whole once it
+  is complete or not at all; object stores can neither rename nor append. The journal is a
+  folder of numbered parts (`records.jsonl.partial/000001.jsonl`, ...), each written whole:
+  the lines of the last JOURNAL_SECONDS or more, and the rest when the run ends or is
+  interrupted. A killed client so loses at most the lines of its last few seconds, whose
+  documents `--resume` processes again; the parts are read in order, later lines first.
+
+The cloud filesystems are optional (`pip install 'zhextract[s3]'` for s3://); local output
+needs none of them.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+URL_MARK = "://"
+LOCAL_PROTOCOLS = frozenset({"file", "local"})
+# Filesystems held in one process's memory: other processes (pool or Dask workers) cannot
+# see what is written there.
+IN_MEMORY_PROTOCOLS = frozenset({"memory"})
+JOURNAL_SECONDS = 5.0  # the lines of at least this long go into one journal part
+JOURNAL_PART = "{number:06d}.jsonl"
+
+OutputLocation = Path | str  # a local folder, or an fsspec URL
+
+
+def is_url(given: str | Path) -> bool:
+    return URL_MARK in str(given)
+
+
+def output_location(given: str | Path) -> OutputLocation:
+    """OUTDIR as given: a local path (also for a file:// URL), else the URL itself. Raises
+    ValueError for a URL whose filesystem fsspec does not know, ImportError when fsspec or
+    the filesystem's package is not installed."""
+    if not is_url(given):
+        return Path(given)
+    filesystem, root = _url_to_fs(str(given))
+    if LOCAL_PROTOCOLS.intersection(_protocols(filesystem)):
+        return Path(root)
+    return str(given)
+
+
+def in_process_memory(location: OutputLocation) -> bool:
+    """Whether files written at `location` are seen by this process only (memory://)."""
+    if not is_url(location):
+        return False
+    return bool(IN_MEMORY_PROTOCOLS.intersection(_protocols(_url_to_fs(str(location))[0])))
+
+
+@lru_cache(maxsize=16)
+def open_store(location: OutputLocation) -> OutputStore:
+    """The store for an output folder (a path, or a URL as `output_location` gives it)."""
+    if not is_url(location):
+        return LocalStore(Path(location))
+    resolved = output_location(location)
+    if isinstance(resolved, Path):
+        return LocalStore(resolved)
+    return FsspecStore(resolved)
+
+
+class Journal(Protocol):
+    def add(self, line: str) -> None:
+        """Keep one record line (without its line break)."""
+
+
+class OutputStore(ABC):
+    """An output folder: files are named by POSIX paths relative to it."""
+
+    @abstractmethod
+    def display(self, name: str) -> str:
+        """Where the file `name` is, for messages."""
+
+    @abstractmethod
+    def prepare(self) -> None:
+        """Create the folder if it is missing (OSError if it cannot be)."""
+
+    @abstractmethod
+    def write(self, name: str, content: str) -> None:
+        """Write the file whole: a reader sees the old file or the new one, never a part."""
+
+    @abstractmethod
+    def read_text(self, name: str) -> str | None:
+        """The file's text, or None if it is missing or unreadable."""
+
+    @abstractmethod
+    def remove_stale_temporaries(self) -> None:
+        """Delete temporary files a killed run may have left."""
+
+    @abstractmethod
+    def journal(self, name: str, resume: bool) -> AbstractContextManager[Journal]:
+        """A context for the journal `name`: continued on resume, else started afresh."""
+
+    @abstractmethod
+    def read_journal(self, name: str) -> str | None:
+        """The journal's lines in the order they were added, or None if there is none."""
+
+    @abstractmethod
+    def remove_journal(self, name: str) -> None:
+        """Delete the journal, once its lines are in their final file."""
+
+
+class LocalStore(OutputStore):
+    """A folder on this machine or a shared filesystem: atomic rename, appended journal."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def display(self, name: str) -> str:
+        return (self.folder / name).as_posix()
+
+    def prepare(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def write(self, name: str, content: str) -> None:
+        from .batch import write_atomically  # batch imports this module
+
+        write_atomically(self.folder / name, content)
+
+    def read_text(self, name: str) -> str | None:
+        try:
+            return (self.folder / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def remove_stale_temporaries(self) -> None:
+        from .batch import remove_stale_temporaries
+
+        remove_stale_temporaries(self.folder)
+
+    @contextmanager
+    def journal(self, name: str, resume: bool) -> Iterator[Journal]:
+        with open(self.folder / name, "a" if resume else "w", encoding="utf-8") as handle:
+            yield _AppendedJournal(handle)
+
+    def read_journal(self, name: str) -> str | None:
+        return self.read_text(name)
+
+    def remove_journal(self, name: str) -> None:
+        (self.folder / name).unlink(missing_ok=True)
+
+
+class _AppendedJournal:
+    def __init__(self, handle: IO[str]) -> None:
+        self.handle = handle
+
+    def add(self, line: str) -> None:
+        self.handle.write(f"{line}\n")
+        self.handle.flush()
+
+
+class FsspecStore(OutputStore):
+    """A folder at an fsspec URL, treated as an object store: whole files, no rename, no
+    append."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+        self.filesystem, root = _url_to_fs(url)
+        self.root = root.rstrip("/")
+
+    def display(self, name: str) -> str:
+        return f"{self.url}/{name}"
+
+    def _path(self, name: str) -> str:
+        return f"{self.root}/{name}"
+
+    def prepare(self) -> None:
+        self.filesystem.makedirs(self.root, exist_ok=True)
+
+    def write(self, name: str, content: str) -> None:
+        data = content.encode("utf-8")  # fails before anything is sent
+        path = self._path(name)
+        try:
+            self.filesystem.pipe_file(path, data)
+        except FileNotFoundError:
+            # A filesystem with real folders (object stores have none): make the parent.
+            self.filesystem.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+            self.filesystem.pipe_file(path, data)
+
+    def read_text(self, name: str) -> str | None:
+        try:
+            data: bytes = self.filesystem.cat_file(self._path(name))
+            return data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def remove_stale_temporaries(self) -> None:
+        """Nothing to do: an upload cut short leaves no object behind."""
+
+    @contextmanager
+    def journal(self, name: str, resume: bool) -> Iterator[Journal]:
+        if not resume:
+            self.remove_journal(name)
+        parts = self._journal_parts(name)
+        journal = _PartedJournal(self, name, _part_number(parts[-1]) + 1 if parts else 1)
+        try:
+            yield journal
+        finally:
+            journal.write_part()
+
+    def read_journal(self, name: str) -> str | None:
+        parts = self._journal_parts(name)
+        if not parts:
+            return None
+        texts = self.filesystem.cat([f"{self._path(name)}/{part}" for part in parts])
+        in_order = sorted(texts, key=lambda path: _part_number(path.rsplit("/", 1)[-1]))
+        return "".join(_decoded(texts[path]) for path in in_order)
+
+    def remove_journal(self, name: str) -> None:
+        if self._journal_parts(name):
+            self.filesystem.rm(self._path(name), recursive=True)
+
+    def _journal_parts(self, name: str) -> list[str]:
+        """The names of the journal's parts, in order."""
+        try:
+            listed = self.filesystem.ls(self._path(name), detail=False)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        names = (str(path).rstrip("/").rsplit("/", 1)[-1] for path in listed)
+        return sorted((name for name in names if _part_number(name) > 0), key=_part_number)
+
+
+class _PartedJournal:
+    """Journal lines gathered and written as a new part every JOURNAL_SECONDS."""
+
+    def __init__(self, store: FsspecStore, name: str, number: int) -> None:
+        self.store, self.name, self.number = store, name, number
+        self.lines: list[str] = []
+        self.written_at = time.monotonic()
+
+    def add(self, line: str) -> None:
+        self.lines.append(f"{line}\n")
+        if time.monotonic() - self.written_at >= JOURNAL_SECONDS:
+            self.write_part()
+
+    def write_part(self) -> None:
+        if self.lines:
+            part = f"{self.name}/{JOURNAL_PART.format(number=self.number)}"
+            self.store.write(part, "".join(self.lines))
+            self.number += 1
+            self.lines.clear()
+        self.written_at = time.monotonic()
+
+
+def _decoded(data: bytes) -> str:
+    """A journal part's text; a damaged part is left out (its documents run again)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+
+
+def _part_number(name: str) -> int:
+    """The number of a journal part's name, 0 for any other name."""
+    stem, dot, suffix = name.partition(".")
+    return int(stem) if dot and suffix == "jsonl" and stem.isdigit() else 0
+
+
+def _url_to_fs(url: str) -> tuple[Any, str]:
+    import fsspec
+
+    filesystem, root = fsspec.core.url_to_fs(url)
+    return filesystem, str(root)
+
+
+def _protocols(filesystem: Any) -> tuple[str, ...]:
+    protocol = filesystem.protocol
+    return (protocol,) if isinstance(protocol, str) else tuple(protocol)
