@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -37,7 +38,9 @@ from zhextract.dask_engine import (  # noqa: E402
     plan_inputs,
     write_records,
 )
+from zhextract.doc import Doc  # noqa: E402
 from zhextract.pipeline import load  # noqa: E402
+from zhextract.registry import Stage, register_stage  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = str(REPO / "tests")
@@ -550,6 +553,77 @@ def test_a_document_that_kills_its_worker_fails_alone(tmp_path: Path) -> None:
     ]
     assert summary.ok == 7
     assert len(list((tmp_path / "out").glob("doc*.json"))) == 7
+
+
+SPIN_MARK = "SPIN"
+
+
+def register_spin_stage() -> None:
+    """The stage `test_spin`: runs Python far past any test's time limit on documents
+    holding SPIN_MARK (a bounded spin, so a missing limit fails the test, not hangs it)."""
+
+    @register_stage("test_spin", requires=("text",), provides=())
+    def make_spin_stage() -> Stage:
+        def spin(doc: Doc) -> None:
+            end = time.monotonic() + 60
+            while SPIN_MARK in doc.text and time.monotonic() < end:
+                pass
+
+        return spin
+
+
+class RegisterSpinStage(WorkerPlugin):
+    def setup(self, worker: object) -> None:
+        register_spin_stage()
+
+
+def spin_pipeline(folder: Path) -> Path:
+    config = folder / "spin.cfg"
+    config.write_text(
+        '[pipeline]\nname = "spin"\nversion = "1"\nstages = ["normalize", "spin"]\n\n'
+        '[stages]\n\n[stages.normalize]\nfactory = "normalize"\n\n'
+        '[stages.spin]\nfactory = "test_spin"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_a_runaway_document_times_out_on_a_worker_as_locally(
+    cluster: LocalCluster, client: Client, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--timeout applies in Dask's worker threads: the same error as locally, the other
+    documents written, no worker process lost, the hard CPU limit put back."""
+    register_spin_stage()
+    client.register_plugin(RegisterSpinStage())
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(6):
+        text = generated_text(number) + (SPIN_MARK if number == 2 else "")
+        (folder / f"doc{number}.txt").write_text(text, encoding="utf-8")
+    pids = client.run(os.getpid)
+    cpu_limits = client.run(resource.getrlimit, resource.RLIMIT_CPU)
+    options = ["--pipeline", spin_pipeline(tmp_path), "--timeout", "0.5"]
+    local_code, _, local_err = run_cli(capsys, "run", folder, "-o", tmp_path / "local", *options)
+    dask_options = ["--engine", "dask", "--scheduler", cluster.scheduler_address]
+    code, _, err = run_cli(capsys, "run", folder, "-o", tmp_path / "dask", *options, *dask_options)
+    expected = [f"error: {(folder / 'doc2.txt').as_posix()}: took longer than 0.5 s"]
+    assert error_lines(err) == error_lines(local_err) == expected
+    assert code == local_code == 1
+    assert output_files(tmp_path / "dask") == output_files(tmp_path / "local")
+    assert sorted(output_files(tmp_path / "dask")) == [f"doc{n}.json" for n in (0, 1, 3, 4, 5)]
+    assert client.run(os.getpid) == pids
+    assert client.run(resource.getrlimit, resource.RLIMIT_CPU) == cpu_limits
+    # The worker that ran the partition is under a nanny, which restarts it if the kernel
+    # ends it over the hard limit; this process, which has no nanny, gets no hard limit.
+    assert True in client.run(hard_limits_enabled).values()
+    dask_engine._limit_cpu_under_a_nanny()
+    assert not hard_limits_enabled()
+
+
+def hard_limits_enabled() -> bool:
+    from zhextract import watchdog
+
+    return watchdog._hard_limits
 
 
 def test_the_dashboard_link_is_printed_only_when_there_is_a_dashboard(client: Client) -> None:

@@ -39,13 +39,14 @@ import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 import dask
 import dask.bag
 import fsspec
-from distributed import Client, Future, LocalCluster, as_completed
+from distributed import Client, Future, LocalCluster, as_completed, get_worker
 from distributed.scheduler import KilledWorker
 
 from .batch import (
@@ -75,6 +76,7 @@ from .reading import (
     read_document,
     read_file_bytes,
 )
+from .watchdog import enable_hard_limits
 
 if TYPE_CHECKING:
     from dask.delayed import Delayed
@@ -254,6 +256,7 @@ def process_partition(
     """One task: each job as the local engine runs it (`batch.process_job`), records written
     atomically here on the worker. `previous` holds each job's earlier jsonl line, if any."""
     jobs = _with_bytes(jobs)  # outside the lock: a worker's other threads work meanwhile
+    _limit_cpu_under_a_nanny()
     # Stages keep per-process state (dictionaries, caches) and the work holds the GIL, so a
     # worker with several threads runs one document at a time.
     with _PROCESS_LOCK:
@@ -261,6 +264,19 @@ def process_partition(
         return [
             process_job(job, settings, earlier, pipeline) for job, earlier in zip(jobs, previous)
         ]
+
+
+@cache
+def _limit_cpu_under_a_nanny() -> None:
+    """Documents get the hard CPU limit (watchdog.time_limit) in a worker process that a
+    nanny watches: when the kernel ends it, the nanny starts another and Dask runs its
+    tasks again; a worker without a nanny (or a thread of the client) is not ended so."""
+    try:
+        worker = get_worker()
+    except ValueError:
+        return
+    if worker.nanny is not None:
+        enable_hard_limits()
 
 
 def _with_bytes(jobs: Sequence[Job]) -> list[Job]:
