@@ -3,18 +3,26 @@
 Needs the `dask` extra (`pip install 'zhextract[dask]'`; `zhextract[dask,s3]` for s3://).
 Without a scheduler address a `LocalCluster` with one single-threaded worker process per
 core is started; with one (`tcp://HOST:8786`) the run goes to that cluster, whose workers
-must have zhextract installed and see the inputs and OUTDIR at the same paths (a shared
-folder, or inputs given as fsspec URLs).
+must have zhextract installed and see local inputs and a local OUTDIR at the same paths (a
+shared folder), or be given them as fsspec URLs.
 
 `DaskEngine` is an engine for `batch.run_batch`: the jobs are cut into partitions of about
 `partition_bytes` input bytes (not a number of documents, so one huge PDF does not hold a
 partition of small files hostage) and each partition is one task, `process_partition`, which
-reads, processes and atomically writes its documents with `batch.process_job`, exactly as
-the local engine does. Outcomes come back to the client, which yields them in job order as
-tasks complete (the progress line and records.jsonl follow that order), so the output bytes
-are those of a local run. A worker that dies loses nothing: Dask runs its tasks again
-elsewhere, and they write the same bytes again. Each worker process loads a pipeline once
-(`worker_pipeline`, a per-process cache), never once per document.
+reads, processes and writes its documents with `batch.process_job`, exactly as the local
+engine does. Records go through the run's output store (zhextract.output_store), written by
+the worker that made them: atomically renamed into a folder, or uploaded whole to an object
+store (`s3://bucket/prefix/`; never `memory://`, which lives in the client alone). Outcomes
+come back to the client, which yields them in job order as tasks complete (the progress
+line, records.jsonl and its journal follow that order), so the output bytes are those of a
+local run. A worker that dies loses nothing: Dask runs its tasks again elsewhere, and they
+write the same bytes again. Each worker process loads a pipeline once (`worker_pipeline`, a
+per-process cache), never once per document.
+
+The per-document time limit (`--timeout`) holds in the worker threads where Dask runs tasks:
+`watchdog.time_limit` raises the timeout there from a timer thread, since SIGALRM reaches
+only a main thread, and in worker processes under a nanny adds the hard CPU limit for code
+that never returns to Python (the kernel ends the worker, the nanny starts another).
 
 Inputs may be local paths or fsspec URLs (`s3://bucket/prefix/`, `gcs://...`, `file://...`,
 `memory://...`); a URL folder is walked like a local one and a URL may hold a glob pattern.
