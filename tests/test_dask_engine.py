@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -572,17 +573,34 @@ def register_spin_stage() -> None:
         return spin
 
 
+STUCK_MARK = "STUCK"
+
+
+def register_stuck_stage() -> None:
+    """The stage `test_stuck`: on documents holding STUCK_MARK, one regular-expression match
+    that backtracks for about a minute inside C code, deaf to the timer thread."""
+
+    @register_stage("test_stuck", requires=("text",), provides=())
+    def make_stuck_stage() -> Stage:
+        def stuck(doc: Doc) -> None:
+            if STUCK_MARK in doc.text:
+                re.fullmatch(r"(a|aa)*c", "a" * 42)
+
+        return stuck
+
+
 class RegisterSpinStage(WorkerPlugin):
     def setup(self, worker: object) -> None:
         register_spin_stage()
+        register_stuck_stage()
 
 
-def spin_pipeline(folder: Path) -> Path:
-    config = folder / "spin.cfg"
+def spin_pipeline(folder: Path, stage: str = "spin") -> Path:
+    config = folder / f"{stage}.cfg"
     config.write_text(
-        '[pipeline]\nname = "spin"\nversion = "1"\nstages = ["normalize", "spin"]\n\n'
+        f'[pipeline]\nname = "{stage}"\nversion = "1"\nstages = ["normalize", "{stage}"]\n\n'
         '[stages]\n\n[stages.normalize]\nfactory = "normalize"\n\n'
-        '[stages.spin]\nfactory = "test_spin"\n',
+        f'[stages.{stage}]\nfactory = "test_{stage}"\n',
         encoding="utf-8",
     )
     return config
@@ -618,6 +636,33 @@ def test_a_runaway_document_times_out_on_a_worker_as_locally(
     assert True in client.run(hard_limits_enabled).values()
     dask_engine._limit_cpu_under_a_nanny()
     assert not hard_limits_enabled()
+
+
+def test_a_document_deaf_to_the_timeout_ends_its_worker_not_the_run(tmp_path: Path) -> None:
+    """Past three times the timeout of CPU time the kernel ends the worker process; its
+    nanny starts another, and only that document fails."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(5):
+        text = generated_text(number) + (STUCK_MARK if number == 1 else "")
+        (folder / f"doc{number}.txt").write_text(text, encoding="utf-8")
+    jobs = plan_jobs([folder])
+    settings = Settings(tmp_path / "out", timeout=0.3)
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        dask_engine.local_cluster(1) as one_worker,
+        Client(one_worker) as client,
+    ):
+        client.register_plugin(RegisterSpinStage())
+        pipeline = str(spin_pipeline(tmp_path, "stuck"))
+        summary = run_batch(jobs, pipeline, settings, engine=DaskEngine(client))
+    stuck = (folder / "doc1.txt").as_posix()
+    assert [(item.display, item.error) for item in summary.failures] == [
+        (stuck, dask_engine.WORKER_DIED)
+    ]
+    assert sorted(path.name for path in (tmp_path / "out").glob("doc*.json")) == [
+        f"doc{n}.json" for n in (0, 2, 3, 4)
+    ]
 
 
 def hard_limits_enabled() -> bool:
