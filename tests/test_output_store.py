@@ -4,6 +4,7 @@ through the store, jsonl journal parts, a bad document, and usage errors."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import uuid
 from collections.abc import Iterator
@@ -292,5 +293,8 @@ def test_usage_errors(
     code, _, err = run_cli(capsys, "run", corpus, "-o", "nosuchprotocol://bucket/out")
     assert code == 2 and "cannot write to 'nosuchprotocol://bucket/out'" in err
     assert memory_files(memory_out) == {}
+    if importlib.util.find_spec("s3fs") is None:  # the s3 extra is optional
+        code, _, err = run_cli(capsys, "run", corpus, "-o", "s3://bucket/out")
+        assert code == 2 and "pip install 'zhextract[s3]'" in err
     with pytest.raises(ValueError, match="use one worker"):
         run_batch(plan_jobs([corpus]), PIPELINE, Settings(memory_out), workers=2)
