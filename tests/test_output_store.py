@@ -93,10 +93,11 @@ def files_at(url: str, folder: Path | None, keep_summary: bool = False) -> dict[
 # ---------------------------------------------------------------- the same bytes
 
 
-@pytest.mark.parametrize("kind", ["memory", "objtest"])
+@pytest.mark.parametrize(("kind", "jobs"), [("memory", "1"), ("objtest", "1"), ("objtest", "2")])
 @pytest.mark.parametrize("output_format", ["json", "jsonl"])
 def test_url_output_has_the_bytes_of_a_local_run(
     kind: str,
+    jobs: str,
     output_format: str,
     corpus: Path,
     memory_out: str,
@@ -105,7 +106,7 @@ def test_url_output_has_the_bytes_of_a_local_run(
 ) -> None:
     url, folder = url_output(kind, tmp_path, memory_out)
     local = tmp_path / "local"
-    common = ["--pipeline", PIPELINE, "--format", output_format]
+    common = ["--pipeline", PIPELINE, "--format", output_format, "--jobs", jobs]
     local_code, _, local_err = run_cli(capsys, "run", corpus, "-o", local, *common)
     code, _, err = run_cli(capsys, "run", corpus, "-o", url, *common)
     assert code == local_code == 1  # the bad document

@@ -20,6 +20,7 @@ needs none of them.
 
 from __future__ import annotations
 
+import os
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -62,9 +63,15 @@ def in_process_memory(location: OutputLocation) -> bool:
     return bool(IN_MEMORY_PROTOCOLS.intersection(_protocols(_url_to_fs(str(location))[0])))
 
 
-@lru_cache(maxsize=16)
 def open_store(location: OutputLocation) -> OutputStore:
-    """The store for an output folder (a path, or a URL as `output_location` gives it)."""
+    """The store for an output folder (a path, or a URL as `output_location` gives it), one
+    per process: a forked pool worker makes its own, as a filesystem client (an S3
+    connection pool, an event loop) must not be shared across a fork."""
+    return _store_of_process(location, os.getpid())
+
+
+@lru_cache(maxsize=16)
+def _store_of_process(location: OutputLocation, process_id: int) -> OutputStore:
     if not is_url(location):
         return LocalStore(Path(location))
     resolved = output_location(location)
