@@ -411,6 +411,12 @@ def test_output_folders_are_folders_or_urls_workers_can_reach(tmp_path: Path) ->
         dask_engine.output_folder("memory://somewhere/out")
 
 
+def test_the_engine_refuses_output_in_the_clients_memory(corpus: Path, client: Client) -> None:
+    engine = DaskEngine(client)
+    with pytest.raises(ValueError, match="Dask workers cannot see"):
+        next(engine(plan_jobs([corpus]), PIPELINE, Settings("memory://zhextract-test/out"), {}))
+
+
 def test_usage_errors(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(capsys, "run", corpus, "-o", tmp_path, "--scheduler", "tcp://x:8786")
     assert code == 2 and "--scheduler needs --engine dask" in err
