@@ -24,6 +24,9 @@ GOOD = "行政院今天宣布，明年度總預算增加五百億元。\n"
 CRASH_ONCE_MARKER: Path | None = None  # set by a test before the workers are forked
 
 
+SPIN_MARKER = "ZHEXTRACT_TEST_SPIN_MARKER"  # a file a SPIN document creates, if set
+
+
 @register_stage("test_faults", requires=("text",), provides=())
 def make_fault_stage() -> Stage:
     """Does nothing, except on documents asking for a fault: CRASH ends the worker
@@ -39,6 +42,8 @@ def make_fault_stage() -> Stage:
         elif "CRASH" in doc.text:
             os._exit(3)
         if "SPIN" in doc.text:
+            if SPIN_MARKER in os.environ:  # says the documents before this one are done
+                Path(os.environ[SPIN_MARKER]).touch()
             while True:
                 pass
         if "DEAF" in doc.text:
@@ -236,11 +241,13 @@ def test_sigterm_writes_an_interrupted_summary(tmp_path: Path) -> None:
         sys.exit(main(["run", "in", "-o", "out", "--pipeline", "faults.cfg"]))
         """
     )
-    environment = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    spinning = tmp_path / "spinning"
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), SPIN_MARKER: str(spinning)}
     process = subprocess.Popen(
         [sys.executable, "-c", script], cwd=tmp_path, env=environment, stderr=subprocess.PIPE
     )
-    wait_until(lambda: (tmp_path / "out" / "doc00.json").exists(), "first record")
+    # Once the second document spins, the first one's outcome is in the summary.
+    wait_until(spinning.exists, "second document started")
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 143, err  # 128 + SIGTERM, as a shell reports it

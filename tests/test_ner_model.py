@@ -26,7 +26,7 @@ from zhextract.stages.ner.features import (
     shapes,
 )
 from zhextract.stages.ner.network import Weights
-from zhextract.stages.ner.viterbi import OUTSIDE, best_tags
+from zhextract.stages.ner.viterbi import LONG_RUN, OUTSIDE, best_tags, padded_lengths
 from zhextract.stages.segment import cut_words
 from zhextract.stages.segment_lexicon import project
 from zhextract.train.ner import TAGS, example, passages
@@ -257,6 +257,39 @@ def test_viterbi_finds_the_best_path_with_plain_outside_characters_fixed_first()
         expected = _best_path_by_brute_force(emissions, transitions, start, end)
         assert best_tags(emissions, transitions, start, end).tolist() == expected
     assert best_tags(np.zeros((0, 3), np.float32), transitions, start, end).tolist() == []
+
+
+def _best_path_by_dynamic_programming(
+    emissions: np.ndarray, transitions: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> list[int]:
+    best = start + emissions[0]
+    back = []
+    for row in emissions[1:]:
+        candidates = best[:, None] + transitions
+        back.append(candidates.argmax(axis=0))
+        best = candidates.max(axis=0) + row
+    path = [int((best + end).argmax())]
+    for pointers in reversed(back):
+        path.append(int(pointers[path[-1]]))
+    return path[::-1]
+
+
+def test_viterbi_over_runs_longer_than_a_long_run_is_exact() -> None:
+    generator = np.random.default_rng(1)
+    for length in (LONG_RUN + 1, 1500, 2 * LONG_RUN + 3):
+        emissions = generator.normal(0, 1, (length + 40, 3)).astype(np.float64)
+        emissions[:20, OUTSIDE] += 50  # plainly outside, then one long open run
+        transitions, start, end = (generator.normal(0, 1, shape) for shape in ((3, 3), 3, 3))
+        expected = _best_path_by_dynamic_programming(emissions, transitions, start, end)
+        assert best_tags(emissions, transitions, start, end).tolist() == expected
+
+
+def test_long_runs_are_padded_by_at_most_an_eighth() -> None:
+    lengths = np.array([1, 5, 9, 33, 1000, LONG_RUN, LONG_RUN + 1, 10_000, 20_000, 65_536])
+    padded = padded_lengths(lengths).tolist()
+    assert padded[:6] == [4, 8, 16, 64, 1024, 1024]  # short runs: powers of two
+    assert padded[6:] == [1152, 10_240, 20_480, 65_536]
+    assert all(length <= pad < length * 9 / 8 + 1 for length, pad in zip(lengths[6:], padded[6:]))
 
 
 def test_decode_turns_tags_into_spans() -> None:

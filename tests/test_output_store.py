@@ -9,6 +9,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,10 +19,11 @@ import object_store_fs  # noqa: E402
 from test_batch import output_files, read_summary  # noqa: E402
 from test_cli import error_lines, run_cli  # noqa: E402
 
-from zhextract import output_store  # noqa: E402
+from zhextract import chunking, output_store  # noqa: E402
 from zhextract.batch import JOURNAL_NAME, Outcome, Settings, plan_jobs, run_batch  # noqa: E402
 from zhextract.output_store import (  # noqa: E402
     FsspecStore,
+    JournalFile,
     LocalStore,
     open_store,
     output_location,
@@ -131,6 +133,38 @@ def test_a_bad_document_is_reported_and_the_rest_written(corpus: Path, memory_ou
     records = [name for name in memory_files(memory_out) if name.endswith(".json")]
     assert len(records) == summary.ok == DOCUMENTS
     assert "bad.json" not in records
+
+
+@pytest.mark.parametrize("kind", ["memory", "objtest"])
+@pytest.mark.parametrize("output_format", ["json", "jsonl"])
+def test_long_documents_written_in_chunks_reach_the_store_whole(
+    kind: str,
+    output_format: str,
+    corpus: Path,
+    memory_out: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Records written while their chunks are processed, and jsonl lines spilled to the
+    store for the journal, give the bytes of a local run and leave no spilled file."""
+    monkeypatch.setattr(chunking, "CHUNK_CHARS", 12)  # every document is a long one
+    spilled: list[str] = []
+    spill = FsspecStore.spill
+
+    def noted_spill(store: FsspecStore, name: str, write: Any) -> str:
+        spilled.append(name)
+        return spill(store, name, write)
+
+    monkeypatch.setattr(FsspecStore, "spill", noted_spill)
+    url, folder = url_output(kind, tmp_path, memory_out)
+    local = tmp_path / "local"
+    local.mkdir()
+    settings = {"output_format": output_format}
+    run_batch(plan_jobs([corpus]), PIPELINE, Settings(local, **settings))  # type: ignore[arg-type]
+    summary = run_batch(plan_jobs([corpus]), PIPELINE, Settings(url, **settings))  # type: ignore[arg-type]
+    assert summary.ok == DOCUMENTS
+    assert files_at(url, folder) == output_files(local)
+    assert len(spilled) == (DOCUMENTS if output_format == "jsonl" else 0)
 
 
 # ---------------------------------------------------------------- resume
@@ -248,11 +282,16 @@ def test_a_run_without_resume_starts_the_journal_afresh(
 
 def test_journal_parts_continue_after_a_resume(memory_out: str) -> None:
     store = open_store(memory_out)
+
+    def add(journal: JournalFile, line: bytes) -> None:
+        journal.handle.write(line)
+        journal.saved()
+
     with store.journal(JOURNAL_NAME, resume=False) as journal:
-        journal.add('{"a":1}')
+        add(journal, b'{"a":1}\n')
     with store.journal(JOURNAL_NAME, resume=True) as journal:
-        journal.add('{"a":2}')
-        journal.add('{"a":3}')
+        add(journal, b'{"a":2}\n')
+        add(journal, b'{"a":3}\n')
     assert list(memory_files(memory_out)) == [
         f"{JOURNAL_NAME}/000001.jsonl",
         f"{JOURNAL_NAME}/000002.jsonl",

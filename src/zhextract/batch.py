@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import hashlib
+import io
 import json
 import multiprocessing
 import os
@@ -34,13 +35,20 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import AbstractContextManager, nullcontext, suppress
-from dataclasses import dataclass, field
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .output_store import Journal, OutputLocation, OutputStore, in_process_memory, open_store
+from . import chunking
+from .output_store import (
+    JournalFile,
+    OutputLocation,
+    OutputStore,
+    in_process_memory,
+    open_store,
+)
 from .reading import (
     SUPPORTED_SUFFIXES,
     DocumentError,
@@ -50,10 +58,10 @@ from .reading import (
     read_file_bytes,
     sniff_kind,
 )
-from .record import dumps, omit_fields
 from .watchdog import DEFAULT_TIMEOUT, DocumentTimeout, become_worker, time_limit
 
 if TYPE_CHECKING:
+    from .doc import Source
     from .pipeline import Pipeline
 
 SUMMARY_NAME = "run.json"
@@ -114,6 +122,8 @@ class Outcome:
     error: str | None = None
     skipped: bool = False  # resumed: the record already there is current
     line: str | None = None  # the record as one JSON line (jsonl format)
+    # A long document's line, too big to pass around, is in this file under OUTDIR instead.
+    line_file: str | None = None  # (in the output store)
 
 
 @dataclass
@@ -405,11 +415,13 @@ def run_batch(
     try:
         with _journal(settings) as journal:
             for outcome in engine(jobs, pipeline_name, settings, previous):
+                if journal is not None:
+                    outcome = journal.add(outcome)
                 summary.outcomes.append(outcome)
-                if journal is not None and outcome.line is not None and not outcome.skipped:
-                    journal.add(outcome.line)
                 if on_outcome is not None:
                     on_outcome(outcome)
+            if journal is not None:
+                store.write_with(JSONL_NAME, journal.copy_lines)
     except KeyboardInterrupt:
         # The records written so far stay (and the jsonl journal, for --resume); the
         # summary says what was done and that the run did not finish.
@@ -418,19 +430,67 @@ def run_batch(
         store.write(SUMMARY_NAME, _summary_text(summary))
         raise
     if settings.output_format == "jsonl":
-        lines = [outcome.line for outcome in summary.outcomes if outcome.line is not None]
-        store.write(JSONL_NAME, "".join(f"{line}\n" for line in lines))
         store.remove_journal(JOURNAL_NAME)
     summary.seconds = time.perf_counter() - started
     store.write(SUMMARY_NAME, _summary_text(summary))
     return summary
 
 
-def _journal(settings: Settings) -> AbstractContextManager[Journal | None]:
-    """The jsonl journal (kept on --resume, else started afresh)."""
+class Journal:
+    """The jsonl journal: each new record line is appended (and flushed) as its document
+    finishes, so an interrupted run can be resumed; the summary keeps only where each
+    line is, not the line, and records.jsonl is then copied from here in job order."""
+
+    def __init__(self, file: JournalFile, store: OutputStore) -> None:
+        self._file = file
+        self._handle = file.handle
+        self._store = store
+        self._order: list[str | tuple[int, int]] = []  # a resumed line, or (offset, length)
+
+    def add(self, outcome: Outcome) -> Outcome:
+        """Journal the outcome's line; the outcome without it (a resumed one keeps it)."""
+        if outcome.skipped and outcome.line is not None:
+            self._order.append(outcome.line)
+            return outcome
+        if outcome.line is None and outcome.line_file is None:
+            return outcome
+        offset = self._handle.seek(0, os.SEEK_END)
+        if outcome.line is not None:
+            self._handle.write(outcome.line.encode("utf-8"))
+        else:
+            assert outcome.line_file is not None
+            self._store.take_spilled(outcome.line_file, self._handle)
+        length = self._handle.tell() - offset
+        self._handle.write(b"\n")
+        self._file.saved()
+        self._order.append((offset, length))
+        return replace(outcome, line=None, line_file=None)
+
+    def copy_lines(self, out: BinaryIO) -> None:
+        """records.jsonl: every line, in the order the outcomes came."""
+        self._handle.flush()
+        descriptor = self._handle.fileno()
+        for entry in self._order:
+            if isinstance(entry, str):
+                out.write(entry.encode("utf-8") + b"\n")
+                continue
+            offset, length = entry
+            end = offset + length + 1  # with its line break
+            while offset < end:
+                block = os.pread(descriptor, min(1 << 20, end - offset), offset)
+                out.write(block)
+                offset += len(block)
+
+
+@contextmanager
+def _journal(settings: Settings) -> Iterator[Journal | None]:
+    """The jsonl journal, opened for appending (kept on --resume, else started afresh)."""
     if settings.output_format != "jsonl":
-        return nullcontext()
-    return settings.store.journal(JOURNAL_NAME, settings.resume)
+        yield None
+        return
+    store = settings.store
+    with store.journal(JOURNAL_NAME, settings.resume) as file:
+        yield Journal(file, store)
 
 
 def _summary_text(summary: Summary) -> str:
@@ -580,13 +640,17 @@ def process_job(
         kind = sniff_kind(data) if job.path is None else kind_of(job.path)
         with time_limit(settings.timeout):
             text, source = read_document(data, job.source_path, kind)
-            record = omit_fields(
-                pipeline(text, doc_date=settings.doc_date, source=source), settings.omitted
-            )
-        if jsonl:
-            line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-            return Outcome(job.display, JSONL_NAME, chars=len(text), line=line)
-        settings.store.write(job.output.as_posix(), dumps(record))
+            write = partial(_write_record, pipeline, text, source, settings)
+            if jsonl and len(text) > chunking.CHUNK_CHARS:
+                spilled = settings.store.spill(job.output.name, write)
+                return Outcome(job.display, JSONL_NAME, chars=len(text), line_file=spilled)
+            if jsonl:
+                buffer = io.BytesIO()
+                write(buffer)
+                line = buffer.getvalue().decode("utf-8")
+                return Outcome(job.display, JSONL_NAME, chars=len(text), line=line)
+            # A long document's record is written while its chunks are processed.
+            settings.store.write_with(job.output.as_posix(), write)
     except DocumentError as error:
         return Outcome(job.display, None, error=str(error))
     except DocumentTimeout:
@@ -594,6 +658,22 @@ def process_job(
     except Exception as error:  # a stage bug must not stop the batch
         return Outcome(job.display, None, error=one_line(f"{type(error).__name__}: {error}"))
     return Outcome(job.display, job.output.as_posix(), chars=len(text))
+
+
+def _write_record(
+    pipeline: Pipeline, text: str, source: Source, settings: Settings, handle: BinaryIO
+) -> None:
+    """The record of `text` as UTF-8 to `handle`: a record file, or one JSON line for jsonl."""
+    out = io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
+    pipeline.write(
+        text,
+        out,
+        doc_date=settings.doc_date,
+        source=source,
+        omitted=settings.omitted,
+        line=settings.output_format == "jsonl",
+    )
+    out.detach()  # flushes; the handle stays open for its owner
 
 
 def _input_path(job: Job) -> Path:
@@ -652,30 +732,40 @@ def one_line(message: str) -> str:
 
 def write_atomically(path: Path, content: str) -> None:
     """Write `content` so that `path` is either the old file or the whole new one, even if
-    the process is killed: the data goes to an unnamed file (Linux O_TMPFILE), which gets
-    a name only for the instant before `os.replace`; elsewhere to a hidden temporary file."""
+    the process is killed (see `write_atomically_with`)."""
     data = content.encode("utf-8")  # fails before anything touches the disk
+    write_atomically_with(path, lambda handle: handle.write(data))
+
+
+def write_atomically_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Make `path` the bytes `write` writes to the handle it is given, atomically: they go
+    to an unnamed file (Linux O_TMPFILE), which gets a name only for the instant before
+    `os.replace`; elsewhere to a hidden temporary file. If `write` raises, `path` is as
+    it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not _write_via_unnamed_file(path, data):
-        _write_via_temporary_file(path, data)
+    if not _write_via_unnamed_file(path, write):
+        _write_via_temporary_file(path, write)
 
 
-def _write_via_unnamed_file(path: Path, data: bytes) -> bool:
-    """False when the system cannot make unnamed files here."""
+def _write_via_unnamed_file(path: Path, write: Callable[[BinaryIO], object]) -> bool:
+    """False when the system cannot make unnamed files here (or name them: no /proc)."""
     flag = getattr(os, "O_TMPFILE", None)
     if flag is None:
         return False
     try:
-        descriptor = os.open(path.parent, flag | os.O_WRONLY, 0o666)
+        descriptor = os.open(path.parent, flag | os.O_RDWR, 0o666)
     except OSError:
         return False
     try:
-        _write_all(descriptor, data)
+        if not os.path.exists(f"/proc/self/fd/{descriptor}"):
+            return False  # fall back to a named temporary file before anything is written
+        _write_all(descriptor, write)
         temporary = path.parent / f".{path.name}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}"
         try:
             os.link(f"/proc/self/fd/{descriptor}", temporary)
-        except OSError:
-            return False  # no /proc: fall back to a named temporary file
+        except OSError:  # the bytes are written: copy them rather than write them again
+            _write_via_temporary_file(path, partial(_copy_from, descriptor))
+            return True
         try:
             os.replace(temporary, path)
         except BaseException:
@@ -686,13 +776,13 @@ def _write_via_unnamed_file(path: Path, data: bytes) -> bool:
     return True
 
 
-def _write_via_temporary_file(path: Path, data: bytes) -> None:
+def _write_via_temporary_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
     descriptor, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX
     )
     try:
         try:
-            _write_all(descriptor, data)
+            _write_all(descriptor, write)
         finally:
             os.close(descriptor)
         os.chmod(temporary, _new_file_mode())  # mkstemp makes it owner-only
@@ -702,10 +792,16 @@ def _write_via_temporary_file(path: Path, data: bytes) -> None:
         raise
 
 
-def _write_all(descriptor: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(descriptor, view) :]
+def _copy_from(descriptor: int, handle: BinaryIO) -> None:
+    offset = 0
+    while block := os.pread(descriptor, 1 << 20, offset):
+        handle.write(block)
+        offset += len(block)
+
+
+def _write_all(descriptor: int, write: Callable[[BinaryIO], object]) -> None:
+    with os.fdopen(descriptor, "wb", closefd=False) as handle:
+        write(handle)
     os.fsync(descriptor)
 
 

@@ -87,39 +87,40 @@ def _append(joined: Doc, part: Doc, raw_start: int, at_line_break: bool) -> None
         joined.offset_map = [*joined.offset_map, *mapped]  # the old end maps the break
     else:
         joined.offset_map = [*joined.offset_map[:-1], *mapped]
-    paragraphs = [_shifted(item, shift) for item in part.paragraphs]
+    paragraphs = [shifted(item, shift) for item in part.paragraphs]
     if not separator and joined.paragraphs and paragraphs:
         joined.paragraphs[-1] = {**joined.paragraphs[-1], "end": paragraphs.pop(0)["end"]}
     joined.paragraphs = [*joined.paragraphs, *paragraphs]
     # A fact points at its figure and date by index in this chunk's lists.
     indexes = {"figure": len(joined.figures), "date": len(joined.dates)}
-    joined.facts = [*joined.facts, *(_moved(fact, shift, indexes) for fact in part.facts)]
+    joined.facts = [*joined.facts, *(moved(fact, shift, indexes) for fact in part.facts)]
     for name in SPAN_LISTS:
         if name != "paragraphs":
-            shifted = [_shifted(item, shift) for item in getattr(part, name)]
-            setattr(joined, name, [*getattr(joined, name), *shifted])
+            moved_items = [shifted(item, shift) for item in getattr(part, name)]
+            setattr(joined, name, [*getattr(joined, name), *moved_items])
     joined.warnings.extend(warning for warning in part.warnings if warning not in joined.warnings)
 
 
-def _moved(value: Any, shift: int, indexes: dict[str, int]) -> Any:
+def moved(value: Any, shift: int, indexes: dict[str, int]) -> Any:
     """A fact (or a piece of one) of a later chunk: offsets moved by `shift`, the figure and
     date indexes by the lengths of the lists it now follows."""
     if isinstance(value, list):
-        return [_moved(item, shift, indexes) for item in value]
+        return [moved(item, shift, indexes) for item in value]
     if not isinstance(value, dict):
         return value
-    moved = _shifted(value, shift)
+    result = shifted(value, shift)
     for key, item in value.items():
         if key in indexes and type(item) is int:
-            moved[key] = item + indexes[key]
+            result[key] = item + indexes[key]
         elif isinstance(item, (dict, list)):
-            moved[key] = _moved(item, shift, indexes)
-    return moved
+            result[key] = moved(item, shift, indexes)
+    return result
 
 
-def _shifted(item: Span, shift: int) -> Span:
-    moved: dict[str, Any] = dict(item)
+def shifted(item: Span, shift: int) -> Span:
+    """`item` with its text offsets (start, end, *_start, *_end) moved by `shift`."""
+    result: dict[str, Any] = dict(item)
     for key, value in item.items():
         if (key in ("start", "end") or key.endswith(("_start", "_end"))) and type(value) is int:
-            moved[key] = value + shift
-    return moved
+            result[key] = value + shift
+    return result

@@ -20,14 +20,18 @@ needs none of them.
 
 from __future__ import annotations
 
+import io
 import os
+import secrets
+import shutil
+import tempfile
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 URL_MARK = "://"
 LOCAL_PROTOCOLS = frozenset({"file", "local"})
@@ -36,6 +40,10 @@ LOCAL_PROTOCOLS = frozenset({"file", "local"})
 IN_MEMORY_PROTOCOLS = frozenset({"memory"})
 JOURNAL_SECONDS = 5.0  # the lines of at least this long go into one journal part
 JOURNAL_PART = "{number:06d}.jsonl"
+COPY_BLOCK = 1 << 20
+SPILL_NAME = ".{name}.{token}.line.tmp"  # a long record line on its way to the journal
+
+Writer = Callable[[BinaryIO], object]  # writes a file's bytes to the handle it is given
 
 OutputLocation = Path | str  # a local folder, or an fsspec URL
 
@@ -80,9 +88,13 @@ def _store_of_process(location: OutputLocation, process_id: int) -> OutputStore:
     return FsspecStore(resolved)
 
 
-class Journal(Protocol):
-    def add(self, line: str) -> None:
-        """Keep one record line (without its line break)."""
+class JournalFile(Protocol):
+    """The jsonl journal's lines as one local file (`handle`, read and appended to)."""
+
+    handle: BinaryIO
+
+    def saved(self) -> None:
+        """Called after each line appended: make it last (flush, or upload)."""
 
 
 class OutputStore(ABC):
@@ -96,9 +108,24 @@ class OutputStore(ABC):
     def prepare(self) -> None:
         """Create the folder if it is missing (OSError if it cannot be)."""
 
-    @abstractmethod
     def write(self, name: str, content: str) -> None:
         """Write the file whole: a reader sees the old file or the new one, never a part."""
+        data = content.encode("utf-8")  # fails before anything is written
+        self.write_with(name, lambda handle: handle.write(data))
+
+    @abstractmethod
+    def write_with(self, name: str, write: Writer) -> None:
+        """As `write`, with the bytes that `write` writes to the handle it is given; if it
+        raises, the file is as it was."""
+
+    @abstractmethod
+    def spill(self, name: str, write: Writer) -> str:
+        """Write a long record line to a new hidden temporary file, for the client's
+        journal to take (`take_spilled`); that file's name."""
+
+    @abstractmethod
+    def take_spilled(self, spilled: str, out: BinaryIO) -> None:
+        """Copy a file made by `spill` to `out`, then delete it."""
 
     @abstractmethod
     def read_text(self, name: str) -> str | None:
@@ -109,7 +136,7 @@ class OutputStore(ABC):
         """Delete temporary files a killed run may have left."""
 
     @abstractmethod
-    def journal(self, name: str, resume: bool) -> AbstractContextManager[Journal]:
+    def journal(self, name: str, resume: bool) -> AbstractContextManager[JournalFile]:
         """A context for the journal `name`: continued on resume, else started afresh."""
 
     @abstractmethod
@@ -138,6 +165,26 @@ class LocalStore(OutputStore):
 
         write_atomically(self.folder / name, content)
 
+    def write_with(self, name: str, write: Writer) -> None:
+        from .batch import write_atomically_with
+
+        write_atomically_with(self.folder / name, write)
+
+    def spill(self, name: str, write: Writer) -> str:
+        spilled = SPILL_NAME.format(name=name, token=secrets.token_hex(4))
+        try:
+            with (self.folder / spilled).open("wb") as handle:
+                write(handle)
+        except BaseException:
+            (self.folder / spilled).unlink(missing_ok=True)
+            raise
+        return spilled
+
+    def take_spilled(self, spilled: str, out: BinaryIO) -> None:
+        with (self.folder / spilled).open("rb") as lines:
+            shutil.copyfileobj(lines, out, COPY_BLOCK)
+        (self.folder / spilled).unlink()
+
     def read_text(self, name: str) -> str | None:
         try:
             return (self.folder / name).read_text(encoding="utf-8")
@@ -150,8 +197,8 @@ class LocalStore(OutputStore):
         remove_stale_temporaries(self.folder)
 
     @contextmanager
-    def journal(self, name: str, resume: bool) -> Iterator[Journal]:
-        with open(self.folder / name, "a" if resume else "w", encoding="utf-8") as handle:
+    def journal(self, name: str, resume: bool) -> Iterator[JournalFile]:
+        with open(self.folder / name, "a+b" if resume else "w+b") as handle:
             yield _AppendedJournal(handle)
 
     def read_journal(self, name: str) -> str | None:
@@ -162,11 +209,10 @@ class LocalStore(OutputStore):
 
 
 class _AppendedJournal:
-    def __init__(self, handle: IO[str]) -> None:
+    def __init__(self, handle: BinaryIO) -> None:
         self.handle = handle
 
-    def add(self, line: str) -> None:
-        self.handle.write(f"{line}\n")
+    def saved(self) -> None:
         self.handle.flush()
 
 
@@ -188,8 +234,12 @@ class FsspecStore(OutputStore):
     def prepare(self) -> None:
         self.filesystem.makedirs(self.root, exist_ok=True)
 
-    def write(self, name: str, content: str) -> None:
-        data = content.encode("utf-8")  # fails before anything is sent
+    def write_with(self, name: str, write: Writer) -> None:
+        buffer = io.BytesIO()
+        write(buffer)  # all of it first: an object is uploaded whole
+        self._upload(name, buffer.getvalue())
+
+    def _upload(self, name: str, data: bytes) -> None:
         path = self._path(name)
         try:
             self.filesystem.pipe_file(path, data)
@@ -197,6 +247,16 @@ class FsspecStore(OutputStore):
             # A filesystem with real folders (object stores have none): make the parent.
             self.filesystem.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
             self.filesystem.pipe_file(path, data)
+
+    def spill(self, name: str, write: Writer) -> str:
+        spilled = SPILL_NAME.format(name=name, token=secrets.token_hex(4))
+        self.write_with(spilled, write)
+        return spilled
+
+    def take_spilled(self, spilled: str, out: BinaryIO) -> None:
+        with self.filesystem.open(self._path(spilled), "rb") as lines:
+            shutil.copyfileobj(lines, out, COPY_BLOCK)
+        self.filesystem.rm_file(self._path(spilled))
 
     def read_text(self, name: str) -> str | None:
         try:
@@ -209,15 +269,20 @@ class FsspecStore(OutputStore):
         """Nothing to do: an upload cut short leaves no object behind."""
 
     @contextmanager
-    def journal(self, name: str, resume: bool) -> Iterator[Journal]:
+    def journal(self, name: str, resume: bool) -> Iterator[JournalFile]:
+        """A local temporary file, whose new lines go to the store as a new part now and
+        then; on resume the earlier parts stay, read by `read_journal`."""
         if not resume:
             self.remove_journal(name)
         parts = self._journal_parts(name)
-        journal = _PartedJournal(self, name, _part_number(parts[-1]) + 1 if parts else 1)
-        try:
-            yield journal
-        finally:
-            journal.write_part()
+        with tempfile.TemporaryFile("w+b") as handle:
+            journal = _PartedJournal(
+                self, name, _part_number(parts[-1]) + 1 if parts else 1, handle
+            )
+            try:
+                yield journal
+            finally:
+                journal.write_part()
 
     def read_journal(self, name: str) -> str | None:
         parts = self._journal_parts(name)
@@ -242,25 +307,36 @@ class FsspecStore(OutputStore):
 
 
 class _PartedJournal:
-    """Journal lines gathered and written as a new part every JOURNAL_SECONDS."""
+    """Journal lines in a local file, the new ones written to the store as a new part
+    every JOURNAL_SECONDS."""
 
-    def __init__(self, store: FsspecStore, name: str, number: int) -> None:
+    def __init__(self, store: FsspecStore, name: str, number: int, handle: BinaryIO) -> None:
         self.store, self.name, self.number = store, name, number
-        self.lines: list[str] = []
+        self.handle = handle
+        self.part_start = 0  # where the lines not yet in a part begin
         self.written_at = time.monotonic()
 
-    def add(self, line: str) -> None:
-        self.lines.append(f"{line}\n")
+    def saved(self) -> None:
         if time.monotonic() - self.written_at >= JOURNAL_SECONDS:
             self.write_part()
 
     def write_part(self) -> None:
-        if self.lines:
+        self.handle.flush()
+        end = self.handle.seek(0, os.SEEK_END)
+        if end > self.part_start:
             part = f"{self.name}/{JOURNAL_PART.format(number=self.number)}"
-            self.store.write(part, "".join(self.lines))
+            self.store.write_with(part, self._copy_new_lines)
             self.number += 1
-            self.lines.clear()
+            self.part_start = end
         self.written_at = time.monotonic()
+
+    def _copy_new_lines(self, out: BinaryIO) -> None:
+        descriptor = self.handle.fileno()
+        offset, end = self.part_start, self.handle.seek(0, os.SEEK_END)
+        while offset < end:
+            block = os.pread(descriptor, min(COPY_BLOCK, end - offset), offset)
+            out.write(block)
+            offset += len(block)
 
 
 def _decoded(data: bytes) -> str:

@@ -9,14 +9,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from confection import Config
 
-from . import __version__
+from . import __version__, chunking
 from .chunking import process_in_chunks
 from .doc import Doc, Source, parse_doc_date
-from .record import to_record
+from .record import dumps, omit_fields, to_record
+from .record_stream import LINE, PRETTY, write_chunked_record
 from .registry import Stage, get_stage
 
 if TYPE_CHECKING:
@@ -70,11 +71,14 @@ class Pipeline:
     def process(self, doc: Doc) -> Doc:
         """Run every stage on `doc` in order and return it (a long document chunk by
         chunk, see `chunking`, joined into one document)."""
+        self._check_length(doc)
+        return process_in_chunks(doc, self._run_stages)
+
+    def _check_length(self, doc: Doc) -> None:
         if len(doc.raw) > self.max_chars:
             raise ValueError(
                 f"text of {len(doc.raw):,} characters is over the limit of {self.max_chars:,}"
             )
-        return process_in_chunks(doc, self._run_stages)
 
     def _run_stages(self, doc: Doc) -> Doc:
         for _name, stage in self._stages:
@@ -86,6 +90,33 @@ class Pipeline:
     ) -> Record:
         doc = Doc.from_text(text, source=source, doc_date=parse_doc_date(doc_date))
         return cast("Record", to_record(self.process(doc), self.name, self.version))
+
+    def write(
+        self,
+        text: str,
+        handle: IO[str],
+        doc_date: str | dt.date | None = None,
+        source: Source | None = None,
+        omitted: Iterable[str] = (),
+        line: bool = False,
+    ) -> None:
+        """Write the record of `text` to `handle`: as `record.dumps` writes it, or as one
+        compact JSON line (without its line break) with `line`; the fields in `omitted`
+        left out as `record.omit_fields` does. A text longer than one chunk is processed
+        and written chunk by chunk, so memory stays bounded by a chunk, not the text."""
+        doc = Doc.from_text(text, source=source, doc_date=parse_doc_date(doc_date))
+        self._check_length(doc)
+        if len(doc.raw) > chunking.CHUNK_CHARS:
+            layout = LINE if line else PRETTY
+            write_chunked_record(
+                doc, self._run_stages, self.name, self.version, handle, omitted, layout
+            )
+            return
+        record = omit_fields(to_record(self.process(doc), self.name, self.version), omitted)
+        if line:
+            handle.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+        else:
+            handle.write(dumps(record))
 
     def pipe(self, texts: Iterable[str], doc_date: str | dt.date | None = None) -> Iterator[Record]:
         for text in texts:

@@ -5,8 +5,8 @@ For each adversarial unit (a long run of one character or pattern, see
 `fuzz.ADVERSARIAL_UNITS`) it times `zhextract.extract` on texts of each size and prints
 the growth exponent between consecutive sizes (log of the time ratio over log of the
 size ratio: 1 is linear, 2 quadratic); a run over the time limit is shown as `>LIMIT`.
-Then, for each `--rss-mb`, a fresh process runs one document of that many megabytes of
-corpus text (UTF-8 bytes) and reports its peak RSS. Numbers go to stdout; nothing is
+Then, for each `--rss-mb`, a fresh process writes the record of one document of that many
+megabytes of corpus text (UTF-8 bytes) as `zhextract run` does and reports its peak RSS. Numbers go to stdout; nothing is
 asserted.
 """
 
@@ -17,6 +17,7 @@ import math
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -84,15 +85,23 @@ def corpus_text(megabytes: float) -> str:
 
 
 def peak_rss_child(megabytes: float) -> None:
-    """In a fresh process: run one document and print chars, seconds and peak RSS (MB)."""
+    """In a fresh process: write one document's record to a temporary file as `zhextract
+    run` does (a long document chunk by chunk) and print chars, seconds, record size and
+    peak RSS (MB). `zhextract.extract` would hold the whole record in memory instead."""
     import zhextract
 
     text = corpus_text(megabytes)
     started = time.perf_counter()
-    zhextract.extract(text)
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+        zhextract.load("default").write(text, out)
+        size = out.tell()
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(f"{megabytes:g} MB\t{len(text):,} chars\t{seconds:.1f} s\tpeak RSS {peak:,.0f} MB")
+    print(
+        f"{megabytes:g} MB\t{len(text):,} chars\t{seconds:.1f} s\trecord {size / 1e6:,.0f} MB"
+        f"\tpeak RSS {peak:,.0f} MB",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

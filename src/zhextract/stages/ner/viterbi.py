@@ -4,7 +4,7 @@ A Python loop over every character of a long document would cost more than the n
 Most characters are plainly outside any name: where the "O" score beats every other tag's
 by more than any path could gain from transitions, some best path has "O" there, so those
 characters are fixed first and only the runs between them are decoded: runs padded
-to the same power of two go through the recurrence together.
+to the same length go through the recurrence together.
 """
 
 from __future__ import annotations
@@ -12,8 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 OUTSIDE = 0  # the row of the "O" tag
-# Runs are padded to a power of two, at least this.
+# Runs are padded to a power of two, at least SHORTEST_PADDING, so that few groups go
+# through the recurrence; a run longer than LONG_RUN only to a multiple of an eighth of
+# the largest power of two not above its length, as a power of two could nearly double
+# its steps (a text of one long run would then take up to twice as long as its length).
 SHORTEST_PADDING = 4
+LONG_RUN = 1024
 _IMPOSSIBLE = np.float32(-1e9)
 
 
@@ -27,7 +31,7 @@ def best_tags(
     if n == 0:
         return tags
     firsts, lengths = _open_runs(emissions, transitions, start, end)
-    padded = 1 << np.ceil(np.log2(np.maximum(lengths, SHORTEST_PADDING))).astype(np.int64)
+    padded = padded_lengths(lengths)
     at_start = (firsts == 0)[:, None]
     at_end = (firsts + lengths == n)[:, None]
     before = np.where(at_start, start[None], transitions[OUTSIDE][None])
@@ -39,6 +43,14 @@ def best_tags(
             emissions, transitions, edges_of_group, length, firsts[group], lengths[group], tags
         )
     return tags
+
+
+def padded_lengths(lengths: np.ndarray) -> np.ndarray:
+    """The length each run is padded to (see LONG_RUN)."""
+    lengths = np.maximum(lengths, SHORTEST_PADDING)
+    powers = 1 << np.ceil(np.log2(lengths)).astype(np.int64)
+    eighths = np.maximum((1 << np.floor(np.log2(lengths)).astype(np.int64)) // 8, 1)
+    return np.where(lengths > LONG_RUN, -(-lengths // eighths) * eighths, powers)
 
 
 def _open_runs(
