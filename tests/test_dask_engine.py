@@ -1,12 +1,15 @@
 """`zhextract run --engine dask`: the same bytes as the local engine on a local cluster of two
 worker processes, with a worker killed mid-run, after the client was killed (--resume), from
-memory:// inputs, with a bad document; partitions by bytes; URL inputs; the bag API."""
+memory:// inputs, into an object store (objtest://: no rename, no append), with a bad
+document; partitions by bytes; URL inputs; the bag API."""
 
 from __future__ import annotations
 
 import io
 import json
 import os
+import re
+import resource
 import signal
 import subprocess
 import sys
@@ -22,6 +25,7 @@ fsspec = pytest.importorskip("fsspec", reason="the dask extra is not installed")
 import cloudpickle  # noqa: E402
 import dask  # noqa: E402
 import dask.bag  # noqa: E402
+import object_store_fs  # noqa: E402
 from distributed import Client, LocalCluster, WorkerPlugin  # noqa: E402
 from test_batch import output_files, read_summary  # noqa: E402
 from test_cli import error_lines, run_cli  # noqa: E402
@@ -35,9 +39,12 @@ from zhextract.dask_engine import (  # noqa: E402
     plan_inputs,
     write_records,
 )
+from zhextract.doc import Doc  # noqa: E402
 from zhextract.pipeline import load  # noqa: E402
+from zhextract.registry import Stage, register_stage  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
+TESTS = str(REPO / "tests")
 PIPELINE = "fast"  # the quickest to load in each worker
 DOCUMENTS = 300
 PARTITION_BYTES = 1500  # about ten documents: some thirty tasks per run
@@ -80,9 +87,23 @@ def cluster() -> Iterator[LocalCluster]:
         yield two_workers
 
 
+class RegisterObjectStore(WorkerPlugin):
+    """Makes objtest:// (tests/object_store_fs.py) known in each worker process, including
+    those started later to replace a killed one."""
+
+    def setup(self, worker: object) -> None:
+        if TESTS not in sys.path:
+            sys.path.insert(0, TESTS)
+        import object_store_fs
+
+        object_store_fs.register()
+
+
 @pytest.fixture(scope="module")
 def client(cluster: LocalCluster) -> Iterator[Client]:
+    object_store_fs.register()
     with Client(cluster) as connected:
+        connected.register_plugin(RegisterObjectStore())
         connected.run(dask_engine.worker_pipeline, PIPELINE)  # each worker loads it once here
         yield connected
 
@@ -152,6 +173,33 @@ def test_same_bytes_progress_and_summary_as_the_local_engine(
     assert len(progress_lines(err)) == DOCUMENTS + 2  # a line per document, one error line
 
 
+@pytest.mark.parametrize("output_format", ["json", "jsonl"])
+def test_object_store_output_has_the_bytes_of_the_local_engine(
+    output_format: str,
+    corpus: Path,
+    cluster: LocalCluster,
+    client: Client,
+    local_runs: dict[str, Path],
+    small_partitions: None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Records written by the workers into objtest://, whose files are written whole and
+    never renamed or appended to, as on S3."""
+    url = object_store_fs.url(tmp_path / "bucket" / "out")
+    options = ["--pipeline", PIPELINE, "--format", output_format, "--engine", "dask"]
+    code, _, err = run_cli(
+        capsys, "run", corpus, "-o", url, *options, "--scheduler", cluster.scheduler_address
+    )
+    assert code == 1
+    assert error_lines(err) == [f"error: {(corpus / BAD_NAME).as_posix()}: {BAD_REASON}"]
+    written = tmp_path / "bucket" / "out"
+    assert output_files(written) == output_files(local_runs[output_format])
+    local_summary = summary_without_timings(local_runs[output_format])
+    assert summary_without_timings(written) == local_summary
+    assert f"{url}/run.json" in err.splitlines()[-1]
+
+
 def test_a_bad_document_is_reported_and_the_rest_written(
     corpus: Path, client: Client, small_partitions: None, tmp_path: Path
 ) -> None:
@@ -201,10 +249,15 @@ def test_a_worker_killed_mid_run_loses_nothing(
 
 
 # Runs `zhextract run` with small partitions and kills its own process (SIGKILL) once
-# {kill_after} documents are done.
+# {kill_after} documents are done; objtest:// is known, and each jsonl line is written to
+# the object store's journal at once.
 CLIENT_KILLED_AFTER = """
 import os, signal, sys
-from zhextract import cli, dask_engine, progress
+sys.path.insert(0, {tests!r})
+import object_store_fs
+from zhextract import cli, dask_engine, output_store, progress
+object_store_fs.register()
+output_store.JOURNAL_SECONDS = 0
 dask_engine.PARTITION_BYTES = {partition_bytes}
 record_outcome = progress.Progress.__call__
 def record_then_die(self, outcome):
@@ -216,9 +269,13 @@ sys.exit(cli.main(sys.argv[1:]))
 """
 
 
-@pytest.mark.parametrize("output_format", ["json", "jsonl"])
+@pytest.mark.parametrize(
+    ("output_format", "store"),
+    [("json", "folder"), ("jsonl", "folder"), ("json", "objtest"), ("jsonl", "objtest")],
+)
 def test_a_killed_client_is_finished_by_resume(
     output_format: str,
+    store: str,
     corpus: Path,
     cluster: LocalCluster,
     client: Client,
@@ -230,13 +287,12 @@ def test_a_killed_client_is_finished_by_resume(
     kill_after = DOCUMENTS // 3
     options = ["--pipeline", PIPELINE, "--format", output_format, "--engine", "dask"]
     options += ["--scheduler", cluster.scheduler_address]
+    outdir = str(tmp_path) if store == "folder" else object_store_fs.url(tmp_path)
+    script = CLIENT_KILLED_AFTER.format(
+        kill_after=kill_after, partition_bytes=PARTITION_BYTES, tests=TESTS
+    )
     killed = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            CLIENT_KILLED_AFTER.format(kill_after=kill_after, partition_bytes=PARTITION_BYTES),
-        ]
-        + ["run", str(corpus), "-o", str(tmp_path), *options],
+        [sys.executable, "-c", script, "run", str(corpus), "-o", outdir, *options],
         env={**os.environ, "PYTHONPATH": str(REPO / "src")},
         capture_output=True,
         text=True,
@@ -245,7 +301,10 @@ def test_a_killed_client_is_finished_by_resume(
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert not (tmp_path / "run.json").exists()
-    code, _, err = run_cli(capsys, "run", corpus, "-o", tmp_path, *options, "--resume")
+    if output_format == "jsonl" and store == "objtest":
+        parts = list((tmp_path / "records.jsonl.partial").iterdir())
+        assert len(parts) >= kill_after - 1  # a part per line: the bad document has none
+    code, _, err = run_cli(capsys, "run", corpus, "-o", outdir, *options, "--resume")
     assert code == 1 and error_lines(err) == [
         f"error: {(corpus / BAD_NAME).as_posix()}: {BAD_REASON}"
     ]
@@ -343,18 +402,26 @@ def test_url_patterns_missing_files_and_unsupported_types(memory_corpus: str) ->
     assert "pptx" in str(plan_inputs([f"{memory_corpus}/a.pptx"])[0].error)
 
 
-def test_output_folders_are_local_paths_or_file_urls(tmp_path: Path) -> None:
-    assert dask_engine.local_folder(tmp_path.as_uri()) == tmp_path
-    assert dask_engine.local_folder("out") == Path("out")
-    with pytest.raises(ValueError, match="local or shared folder"):
-        dask_engine.local_folder("memory://somewhere/out")
+def test_output_folders_are_folders_or_urls_workers_can_reach(tmp_path: Path) -> None:
+    assert dask_engine.output_folder(tmp_path.as_uri()) == tmp_path
+    assert dask_engine.output_folder("out") == Path("out")
+    url = object_store_fs.url(tmp_path)
+    assert dask_engine.output_folder(url) == url
+    with pytest.raises(ValueError, match="Dask workers cannot see"):
+        dask_engine.output_folder("memory://somewhere/out")
+
+
+def test_the_engine_refuses_output_in_the_clients_memory(corpus: Path, client: Client) -> None:
+    engine = DaskEngine(client)
+    with pytest.raises(ValueError, match="Dask workers cannot see"):
+        next(engine(plan_jobs([corpus]), PIPELINE, Settings("memory://zhextract-test/out"), {}))
 
 
 def test_usage_errors(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(capsys, "run", corpus, "-o", tmp_path, "--scheduler", "tcp://x:8786")
     assert code == 2 and "--scheduler needs --engine dask" in err
     code, _, err = run_cli(capsys, "run", corpus, "-o", "memory://out", "--engine", "dask")
-    assert code == 2 and "local or shared folder" in err
+    assert code == 2 and "'memory://out' lives in this process's memory" in err
     code, _, err = run_cli(capsys, "run", corpus, "-o", tmp_path, "--engine", "dask", "--jobs", "2")
     assert code == 2 and "--jobs is for the local engine" in err
     assert not list(tmp_path.iterdir())
@@ -493,6 +560,121 @@ def test_a_document_that_kills_its_worker_fails_alone(tmp_path: Path) -> None:
     ]
     assert summary.ok == 7
     assert len(list((tmp_path / "out").glob("doc*.json"))) == 7
+
+
+SPIN_MARK = "SPIN"
+
+
+def register_spin_stage() -> None:
+    """The stage `test_spin`: runs Python far past any test's time limit on documents
+    holding SPIN_MARK (a bounded spin, so a missing limit fails the test, not hangs it)."""
+
+    @register_stage("test_spin", requires=("text",), provides=())
+    def make_spin_stage() -> Stage:
+        def spin(doc: Doc) -> None:
+            end = time.monotonic() + 60
+            while SPIN_MARK in doc.text and time.monotonic() < end:
+                pass
+
+        return spin
+
+
+STUCK_MARK = "STUCK"
+
+
+def register_stuck_stage() -> None:
+    """The stage `test_stuck`: on documents holding STUCK_MARK, one regular-expression match
+    that backtracks for about a minute inside C code, deaf to the timer thread."""
+
+    @register_stage("test_stuck", requires=("text",), provides=())
+    def make_stuck_stage() -> Stage:
+        def stuck(doc: Doc) -> None:
+            if STUCK_MARK in doc.text:
+                re.fullmatch(r"(a|aa)*c", "a" * 42)
+
+        return stuck
+
+
+class RegisterSpinStage(WorkerPlugin):
+    def setup(self, worker: object) -> None:
+        register_spin_stage()
+        register_stuck_stage()
+
+
+def spin_pipeline(folder: Path, stage: str = "spin") -> Path:
+    config = folder / f"{stage}.cfg"
+    config.write_text(
+        f'[pipeline]\nname = "{stage}"\nversion = "1"\nstages = ["normalize", "{stage}"]\n\n'
+        '[stages]\n\n[stages.normalize]\nfactory = "normalize"\n\n'
+        f'[stages.{stage}]\nfactory = "test_{stage}"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_a_runaway_document_times_out_on_a_worker_as_locally(
+    cluster: LocalCluster, client: Client, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--timeout applies in Dask's worker threads: the same error as locally, the other
+    documents written, no worker process lost, the hard CPU limit put back."""
+    register_spin_stage()
+    client.register_plugin(RegisterSpinStage())
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(6):
+        text = generated_text(number) + (SPIN_MARK if number == 2 else "")
+        (folder / f"doc{number}.txt").write_text(text, encoding="utf-8")
+    pids = client.run(os.getpid)
+    cpu_limits = client.run(resource.getrlimit, resource.RLIMIT_CPU)
+    options = ["--pipeline", spin_pipeline(tmp_path), "--timeout", "0.5"]
+    local_code, _, local_err = run_cli(capsys, "run", folder, "-o", tmp_path / "local", *options)
+    dask_options = ["--engine", "dask", "--scheduler", cluster.scheduler_address]
+    code, _, err = run_cli(capsys, "run", folder, "-o", tmp_path / "dask", *options, *dask_options)
+    expected = [f"error: {(folder / 'doc2.txt').as_posix()}: took longer than 0.5 s"]
+    assert error_lines(err) == error_lines(local_err) == expected
+    assert code == local_code == 1
+    assert output_files(tmp_path / "dask") == output_files(tmp_path / "local")
+    assert sorted(output_files(tmp_path / "dask")) == [f"doc{n}.json" for n in (0, 1, 3, 4, 5)]
+    assert client.run(os.getpid) == pids
+    assert client.run(resource.getrlimit, resource.RLIMIT_CPU) == cpu_limits
+    # The worker that ran the partition is under a nanny, which restarts it if the kernel
+    # ends it over the hard limit; this process, which has no nanny, gets no hard limit.
+    assert True in client.run(hard_limits_enabled).values()
+    dask_engine._limit_cpu_under_a_nanny()
+    assert not hard_limits_enabled()
+
+
+def test_a_document_deaf_to_the_timeout_ends_its_worker_not_the_run(tmp_path: Path) -> None:
+    """Past three times the timeout of CPU time the kernel ends the worker process; its
+    nanny starts another, and only that document fails."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(5):
+        text = generated_text(number) + (STUCK_MARK if number == 1 else "")
+        (folder / f"doc{number}.txt").write_text(text, encoding="utf-8")
+    jobs = plan_jobs([folder])
+    settings = Settings(tmp_path / "out", timeout=0.3)
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        dask_engine.local_cluster(1) as one_worker,
+        Client(one_worker) as client,
+    ):
+        client.register_plugin(RegisterSpinStage())
+        pipeline = str(spin_pipeline(tmp_path, "stuck"))
+        summary = run_batch(jobs, pipeline, settings, engine=DaskEngine(client))
+    stuck = (folder / "doc1.txt").as_posix()
+    assert [(item.display, item.error) for item in summary.failures] == [
+        (stuck, dask_engine.WORKER_DIED)
+    ]
+    assert sorted(path.name for path in (tmp_path / "out").glob("doc*.json")) == [
+        f"doc{n}.json" for n in (0, 2, 3, 4)
+    ]
+
+
+def hard_limits_enabled() -> bool:
+    from zhextract import watchdog
+
+    return watchdog._hard_limits
 
 
 def test_the_dashboard_link_is_printed_only_when_there_is_a_dashboard(client: Client) -> None:

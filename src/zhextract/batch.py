@@ -11,6 +11,8 @@ per line in input order, to `records.jsonl`; while the run lasts, each new recor
 also appended to `records.jsonl.partial`, so a killed jsonl run keeps what it finished. A bad
 file becomes a failure entry and the batch goes on.
 
+OUTDIR may also be an fsspec URL (`s3://bucket/prefix/`, `memory://...`): every file is
+written through an output store (zhextract.output_store), a local folder or a URL.
 Every file is written atomically, so an interrupted run (even `kill -9`) leaves only
 whole files; `resume` then skips the documents whose record is already there for the
 same input bytes, pipeline, document date and left-out fields.
@@ -26,7 +28,6 @@ import json
 import multiprocessing
 import os
 import secrets
-import shutil
 import signal
 import tempfile
 import time
@@ -38,9 +39,16 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import chunking
+from .output_store import (
+    JournalFile,
+    OutputLocation,
+    OutputStore,
+    in_process_memory,
+    open_store,
+)
 from .reading import (
     SUPPORTED_SUFFIXES,
     DocumentError,
@@ -89,7 +97,7 @@ class Job:
 class Settings:
     """What every job of a run shares."""
 
-    outdir: Path
+    outdir: OutputLocation  # a local folder, or an fsspec URL (zhextract.output_store)
     doc_date: dt.date | None = None
     output_format: str = "json"
     resume: bool = False
@@ -101,6 +109,10 @@ class Settings:
     def doc_date_text(self) -> str | None:
         return self.doc_date.isoformat() if self.doc_date else None
 
+    @property
+    def store(self) -> OutputStore:
+        return open_store(self.outdir)
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -111,7 +123,7 @@ class Outcome:
     skipped: bool = False  # resumed: the record already there is current
     line: str | None = None  # the record as one JSON line (jsonl format)
     # A long document's line, too big to pass around, is in this file under OUTDIR instead.
-    line_file: str | None = None
+    line_file: str | None = None  # (in the output store)
 
 
 @dataclass
@@ -390,7 +402,10 @@ def run_batch(
     """Process every job, write the records and `run.json` under the output folder, and
     return the summary. Without an `engine`, this process or a pool of `workers` runs them."""
     started = time.perf_counter()
-    remove_stale_temporaries(settings.outdir)
+    if engine is None and workers > 1 and in_process_memory(settings.outdir):
+        raise ValueError(f"{settings.outdir} is in this process's memory: use one worker")
+    store = settings.store
+    store.remove_stale_temporaries()
     summary = Summary(
         pipeline_name, settings.doc_date_text, settings.output_format, settings.omitted
     )
@@ -406,18 +421,18 @@ def run_batch(
                 if on_outcome is not None:
                     on_outcome(outcome)
             if journal is not None:
-                write_atomically_with(settings.outdir / JSONL_NAME, journal.copy_lines)
+                store.write_with(JSONL_NAME, journal.copy_lines)
     except KeyboardInterrupt:
         # The records written so far stay (and the jsonl journal, for --resume); the
         # summary says what was done and that the run did not finish.
         summary.interrupted = True
         summary.seconds = time.perf_counter() - started
-        write_atomically(settings.outdir / SUMMARY_NAME, _summary_text(summary))
+        store.write(SUMMARY_NAME, _summary_text(summary))
         raise
     if settings.output_format == "jsonl":
-        (settings.outdir / JOURNAL_NAME).unlink(missing_ok=True)
+        store.remove_journal(JOURNAL_NAME)
     summary.seconds = time.perf_counter() - started
-    write_atomically(settings.outdir / SUMMARY_NAME, _summary_text(summary))
+    store.write(SUMMARY_NAME, _summary_text(summary))
     return summary
 
 
@@ -426,9 +441,10 @@ class Journal:
     finishes, so an interrupted run can be resumed; the summary keeps only where each
     line is, not the line, and records.jsonl is then copied from here in job order."""
 
-    def __init__(self, handle: IO[bytes], outdir: Path) -> None:
-        self._handle = handle
-        self._outdir = outdir
+    def __init__(self, file: JournalFile, store: OutputStore) -> None:
+        self._file = file
+        self._handle = file.handle
+        self._store = store
         self._order: list[str | tuple[int, int]] = []  # a resumed line, or (offset, length)
 
     def add(self, outcome: Outcome) -> Outcome:
@@ -443,13 +459,10 @@ class Journal:
             self._handle.write(outcome.line.encode("utf-8"))
         else:
             assert outcome.line_file is not None
-            spilled = self._outdir / outcome.line_file
-            with spilled.open("rb") as lines:
-                shutil.copyfileobj(lines, self._handle, 1 << 20)
-            spilled.unlink()
+            self._store.take_spilled(outcome.line_file, self._handle)
         length = self._handle.tell() - offset
         self._handle.write(b"\n")
-        self._handle.flush()
+        self._file.saved()
         self._order.append((offset, length))
         return replace(outcome, line=None, line_file=None)
 
@@ -475,9 +488,9 @@ def _journal(settings: Settings) -> Iterator[Journal | None]:
     if settings.output_format != "jsonl":
         yield None
         return
-    mode = "a+b" if settings.resume else "w+b"
-    with open(settings.outdir / JOURNAL_NAME, mode) as handle:
-        yield Journal(handle, settings.outdir)
+    store = settings.store
+    with store.journal(JOURNAL_NAME, settings.resume) as file:
+        yield Journal(file, store)
 
 
 def _summary_text(summary: Summary) -> str:
@@ -620,7 +633,7 @@ def process_job(
     try:
         data = job.data if job.data is not None else read_file_bytes(_input_path(job))
         if settings.resume:
-            earlier = previous if jsonl else _read_earlier(settings.outdir / job.output)
+            earlier = previous if jsonl else settings.store.read_text(job.output.as_posix())
             if earlier is not None and _is_current(earlier, data, job, pipeline, settings):
                 output = JSONL_NAME if jsonl else job.output.as_posix()
                 return Outcome(job.display, output, skipped=True, line=earlier)
@@ -629,7 +642,7 @@ def process_job(
             text, source = read_document(data, job.source_path, kind)
             write = partial(_write_record, pipeline, text, source, settings)
             if jsonl and len(text) > chunking.CHUNK_CHARS:
-                spilled = _spill_line(settings.outdir, job, write)
+                spilled = settings.store.spill(job.output.name, write)
                 return Outcome(job.display, JSONL_NAME, chars=len(text), line_file=spilled)
             if jsonl:
                 buffer = io.BytesIO()
@@ -637,7 +650,7 @@ def process_job(
                 line = buffer.getvalue().decode("utf-8")
                 return Outcome(job.display, JSONL_NAME, chars=len(text), line=line)
             # A long document's record is written while its chunks are processed.
-            write_atomically_with(settings.outdir / job.output, write)
+            settings.store.write_with(job.output.as_posix(), write)
     except DocumentError as error:
         return Outcome(job.display, None, error=str(error))
     except DocumentTimeout:
@@ -645,19 +658,6 @@ def process_job(
     except Exception as error:  # a stage bug must not stop the batch
         return Outcome(job.display, None, error=one_line(f"{type(error).__name__}: {error}"))
     return Outcome(job.display, job.output.as_posix(), chars=len(text))
-
-
-def _spill_line(outdir: Path, job: Job, write: Callable[[BinaryIO], None]) -> str:
-    """Write a long document's record line to a hidden temporary file under `outdir` for
-    the journal to take; its name relative to `outdir`."""
-    name = f".{job.output.name}.{secrets.token_hex(4)}.line{TEMPORARY_SUFFIX}"
-    try:
-        with (outdir / name).open("wb") as handle:
-            write(handle)
-    except BaseException:
-        (outdir / name).unlink(missing_ok=True)
-        raise
-    return name
 
 
 def _write_record(
@@ -679,13 +679,6 @@ def _write_record(
 def _input_path(job: Job) -> Path:
     assert job.path is not None
     return job.path
-
-
-def _read_earlier(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def _is_current(
@@ -712,16 +705,14 @@ def _previous_lines(settings: Settings) -> dict[str | None, str]:
     unfinished run's journal, by source path."""
     if not (settings.resume and settings.output_format == "jsonl"):
         return {}
-    lines: dict[str | None, str] = {}
-    for name in (JSONL_NAME, JOURNAL_NAME):  # the journal is newer
-        lines.update(_record_lines(settings.outdir / name))
+    store = settings.store
+    lines = _record_lines(store.read_text(JSONL_NAME))
+    lines.update(_record_lines(store.read_journal(JOURNAL_NAME)))  # the journal is newer
     return lines
 
 
-def _record_lines(path: Path) -> dict[str | None, str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+def _record_lines(text: str | None) -> dict[str | None, str]:
+    if text is None:
         return {}
     lines: dict[str | None, str] = {}
     for line in text.splitlines():

@@ -25,6 +25,7 @@ from .watchdog import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from .batch import Engine
+    from .output_store import OutputLocation
 
 EXIT_OK = 0
 EXIT_FAILURES = 1
@@ -107,7 +108,14 @@ def add_run_command(subcommands: argparse._SubParsersAction) -> None:
         help="files (.txt .md .html .htm .pdf), folders, glob patterns such as "
         "'docs/**/*.txt', or - for standard input",
     )
-    parser.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="output folder")
+    parser.add_argument(
+        "-o",
+        "--out",
+        required=True,
+        metavar="OUTDIR",
+        help="output folder: a path, or an fsspec URL such as s3://bucket/prefix/ "
+        "(s3:// needs zhextract[s3])",
+    )
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="document date for every input")
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes")
     parser.add_argument(
@@ -173,7 +181,7 @@ def run_command(args: argparse.Namespace) -> int:
     if not args.timeout >= 0 or args.timeout == float("inf"):
         raise UsageError(f"--timeout must be a number of seconds, got {args.timeout}")
     dask_engine = _dask_engine_module(args)
-    outdir = Path(args.out) if dask_engine is None else _dask_output_folder(dask_engine, args.out)
+    outdir = _output_folder(args.out, args.jobs, dask_engine)
     overrides = _pipeline_overrides(args)
     _check_pipeline(args.pipeline, dict(overrides))
     stdin = getattr(sys.stdin, "buffer", None) if "-" in args.paths else None
@@ -181,14 +189,15 @@ def run_command(args: argparse.Namespace) -> int:
     jobs = plan(args.paths, stdin)
     if not jobs:
         raise UsageError("no input files (.txt .md .html .htm .pdf) found")
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UsageError(f"cannot create output folder {args.out!r}: {error.strerror}") from None
     omitted = omitted_fields(args.fields, args.no_tokens)
     settings = Settings(
         outdir, doc_date, args.format, args.resume, overrides, omitted, args.timeout or None
     )
+    try:
+        settings.store.prepare()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise UsageError(f"cannot create output folder {args.out!r}: {reason}") from None
     progress = Progress(jobs, sys.stderr, live=sys.stderr.isatty())
     with _sigterm_as_interrupt(), _engine(dask_engine, args.scheduler) as engine:
         try:
@@ -197,7 +206,7 @@ def run_command(args: argparse.Namespace) -> int:
             )
         finally:
             progress.close()
-    for line in summary_lines(summary, (outdir / SUMMARY_NAME).as_posix()):
+    for line in summary_lines(summary, settings.store.display(SUMMARY_NAME)):
         print(line, file=sys.stderr)
     return EXIT_FAILURES if summary.failures else EXIT_OK
 
@@ -219,12 +228,27 @@ def _dask_engine_module(args: argparse.Namespace) -> ModuleType | None:
     return dask_engine
 
 
-def _dask_output_folder(dask_engine: ModuleType, given: str) -> Path:
+def _output_folder(given: str, jobs: int, dask_engine: ModuleType | None) -> OutputLocation:
+    """OUTDIR as a local folder or an fsspec URL; a memory:// folder is seen by this process
+    only, so it takes the local engine with one job."""
+    from .output_store import in_process_memory, output_location
+
     try:
-        folder: Path = dask_engine.local_folder(given)
-    except (ValueError, ImportError) as error:
-        raise UsageError(str(error)) from None
-    return folder
+        location = output_location(given)
+        in_memory = in_process_memory(location)
+    except ImportError as error:
+        raise UsageError(
+            f"cannot write to {given!r} ({error}): pip install 'zhextract[s3]' for s3://, "
+            "or the fsspec package of its filesystem"
+        ) from None
+    except ValueError as error:
+        raise UsageError(f"cannot write to {given!r}: {error}") from None
+    if in_memory and (dask_engine is not None or jobs > 1):
+        raise UsageError(
+            f"{given!r} lives in this process's memory, which worker processes cannot see: "
+            "write to a folder or an object store, or use the local engine with one job"
+        )
+    return location
 
 
 @contextlib.contextmanager

@@ -3,18 +3,26 @@
 Needs the `dask` extra (`pip install 'zhextract[dask]'`; `zhextract[dask,s3]` for s3://).
 Without a scheduler address a `LocalCluster` with one single-threaded worker process per
 core is started; with one (`tcp://HOST:8786`) the run goes to that cluster, whose workers
-must have zhextract installed and see the inputs and OUTDIR at the same paths (a shared
-folder, or inputs given as fsspec URLs).
+must have zhextract installed and see local inputs and a local OUTDIR at the same paths (a
+shared folder), or be given them as fsspec URLs.
 
 `DaskEngine` is an engine for `batch.run_batch`: the jobs are cut into partitions of about
 `partition_bytes` input bytes (not a number of documents, so one huge PDF does not hold a
 partition of small files hostage) and each partition is one task, `process_partition`, which
-reads, processes and atomically writes its documents with `batch.process_job`, exactly as
-the local engine does. Outcomes come back to the client, which yields them in job order as
-tasks complete (the progress line and records.jsonl follow that order), so the output bytes
-are those of a local run. A worker that dies loses nothing: Dask runs its tasks again
-elsewhere, and they write the same bytes again. Each worker process loads a pipeline once
-(`worker_pipeline`, a per-process cache), never once per document.
+reads, processes and writes its documents with `batch.process_job`, exactly as the local
+engine does. Records go through the run's output store (zhextract.output_store), written by
+the worker that made them: atomically renamed into a folder, or uploaded whole to an object
+store (`s3://bucket/prefix/`; never `memory://`, which lives in the client alone). Outcomes
+come back to the client, which yields them in job order as tasks complete (the progress
+line, records.jsonl and its journal follow that order), so the output bytes are those of a
+local run. A worker that dies loses nothing: Dask runs its tasks again elsewhere, and they
+write the same bytes again. Each worker process loads a pipeline once (`worker_pipeline`, a
+per-process cache), never once per document.
+
+The per-document time limit (`--timeout`) holds in the worker threads where Dask runs tasks:
+`watchdog.time_limit` raises the timeout there from a timer thread, since SIGALRM reaches
+only a main thread, and in worker processes under a nanny adds the hard CPU limit for code
+that never returns to Python (the kernel ends the worker, the nanny starts another).
 
 Inputs may be local paths or fsspec URLs (`s3://bucket/prefix/`, `gcs://...`, `file://...`,
 `memory://...`); a URL folder is walked like a local one and a URL may hold a glob pattern.
@@ -39,13 +47,14 @@ import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 import dask
 import dask.bag
 import fsspec
-from distributed import Client, Future, LocalCluster, as_completed
+from distributed import Client, Future, LocalCluster, as_completed, get_worker
 from distributed.scheduler import KilledWorker
 
 from .batch import (
@@ -57,8 +66,15 @@ from .batch import (
     _without_clashes,
     plan_jobs,
     process_job,
-    remove_stale_temporaries,
-    write_atomically,
+)
+from .output_store import (
+    IN_MEMORY_PROTOCOLS,
+    URL_MARK,
+    OutputLocation,
+    in_process_memory,
+    is_url,
+    open_store,
+    output_location,
 )
 from .reading import (
     SUPPORTED_SUFFIXES,
@@ -68,6 +84,7 @@ from .reading import (
     read_document,
     read_file_bytes,
 )
+from .watchdog import enable_hard_limits
 
 if TYPE_CHECKING:
     from dask.delayed import Delayed
@@ -79,10 +96,8 @@ if TYPE_CHECKING:
 # Dask's 3-4 ms per task, and enough tasks that no worker waits idle at the end of a run
 # (64 KiB: 85% of the local engine's speed on two cores, 16 KiB: 96%; README, "Scaling out").
 PARTITION_BYTES = 16 * 1024
-URL_MARK = "://"
-LOCAL_PROTOCOLS = frozenset({"file", "local"})
 # Filesystems held in the client process's memory: workers cannot see them.
-CLIENT_MEMORY_PROTOCOLS = frozenset({"memory"})
+CLIENT_MEMORY_PROTOCOLS = IN_MEMORY_PROTOCOLS
 THREADS_RECOUNT_SECONDS = 1.0
 READING_THREADS = 8  # URL inputs of a partition fetched at once
 # Dask starts worker processes with MALLOC_TRIM_THRESHOLD_=65536, handing freed memory back
@@ -97,10 +112,6 @@ _PROCESS_LOCK = threading.Lock()
 
 
 # ---------------------------------------------------------------- inputs and outputs
-
-
-def is_url(given: str) -> bool:
-    return URL_MARK in given
 
 
 def plan_inputs(inputs: Iterable[str | Path], stdin: BinaryIO | None = None) -> list[Job]:
@@ -123,18 +134,17 @@ def plan_inputs(inputs: Iterable[str | Path], stdin: BinaryIO | None = None) -> 
     return _without_clashes(jobs)
 
 
-def local_folder(given: str | Path) -> Path:
-    """OUTDIR as a local path: a path, or a file:// URL. Records are written atomically by
-    rename, which object stores do not offer, so other URLs are refused."""
-    text = str(given)
-    if not is_url(text):
-        return Path(text)
-    filesystem, root = fsspec.core.url_to_fs(text)
-    if not LOCAL_PROTOCOLS.intersection(_protocols(filesystem)):
+def output_folder(given: str | Path) -> OutputLocation:
+    """OUTDIR for the cluster's workers: a local or shared folder (a path or a file:// URL)
+    or an fsspec URL such as s3://bucket/prefix/. A memory:// folder lives in this process
+    alone, where no worker can write, and is refused with a ValueError."""
+    location = output_location(given)
+    if in_process_memory(location):
         raise ValueError(
-            f"the output folder must be a local or shared folder (or a file:// URL), got {text!r}"
+            f"{str(given)!r} lives in this process's memory, which Dask workers cannot see: "
+            "write to a shared folder or an object store"
         )
-    return Path(root)
+    return location
 
 
 def _url_jobs(url: str) -> list[Job]:
@@ -254,6 +264,7 @@ def process_partition(
     """One task: each job as the local engine runs it (`batch.process_job`), records written
     atomically here on the worker. `previous` holds each job's earlier jsonl line, if any."""
     jobs = _with_bytes(jobs)  # outside the lock: a worker's other threads work meanwhile
+    _limit_cpu_under_a_nanny()
     # Stages keep per-process state (dictionaries, caches) and the work holds the GIL, so a
     # worker with several threads runs one document at a time.
     with _PROCESS_LOCK:
@@ -261,6 +272,19 @@ def process_partition(
         return [
             process_job(job, settings, earlier, pipeline) for job, earlier in zip(jobs, previous)
         ]
+
+
+@cache
+def _limit_cpu_under_a_nanny() -> None:
+    """Documents get the hard CPU limit (watchdog.time_limit) in a worker process that a
+    nanny watches: when the kernel ends it, the nanny starts another and Dask runs its
+    tasks again; a worker without a nanny (or a thread of the client) is not ended so."""
+    try:
+        worker = get_worker()
+    except ValueError:
+        return
+    if worker.nanny is not None:
+        enable_hard_limits()
 
 
 def _with_bytes(jobs: Sequence[Job]) -> list[Job]:
@@ -322,7 +346,7 @@ class DaskEngine:
         previous: dict[str | None, str],
     ) -> Iterator[Outcome]:
         # Workers may run in another folder or on another machine.
-        settings = dataclasses.replace(settings, outdir=settings.outdir.absolute())
+        settings = dataclasses.replace(settings, outdir=_absolute_folder(settings.outdir))
         groups = partitions([_absolute(job) for job in jobs], self.partition_bytes)
         run_id = uuid.uuid4().hex[:12]
         waiting = iter(enumerate(groups))
@@ -366,7 +390,7 @@ class DaskEngine:
         finally:
             self.client.cancel([future for _, future in running.values()])
         # A worker killed between naming and renaming its temporary file leaves it behind.
-        remove_stale_temporaries(settings.outdir)
+        settings.store.remove_stale_temporaries()
 
     def _one_by_one(
         self,
@@ -410,6 +434,11 @@ class DaskEngine:
             self._thread_count = sum(self.client.nthreads().values())
             self._threads_asked_at = now
         return self._thread_count
+
+
+def _absolute_folder(outdir: OutputLocation) -> OutputLocation:
+    location = output_folder(outdir)  # a memory:// folder raises
+    return location.absolute() if isinstance(location, Path) else location
 
 
 def _absolute(job: Job) -> Job:
@@ -530,13 +559,5 @@ def _write_part(records: Iterable[dict[str, Any]], outdir: str, name: str) -> st
     content = "".join(
         json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n" for record in records
     )
-    if not is_url(outdir):
-        write_atomically(Path(outdir) / name, content)
-        return (Path(outdir) / name).as_posix()
-    filesystem, root = fsspec.core.url_to_fs(outdir)
-    if LOCAL_PROTOCOLS.intersection(_protocols(filesystem)):
-        write_atomically(Path(root) / name, content)
-    else:
-        filesystem.makedirs(root, exist_ok=True)
-        filesystem.pipe_file(f"{root.rstrip('/')}/{name}", content.encode("utf-8"))
-    return f"{outdir.rstrip('/')}/{name}"
+    open_store(output_location(outdir)).write(name, content)
+    return f"{outdir.rstrip('/')}/{name}" if is_url(outdir) else (Path(outdir) / name).as_posix()

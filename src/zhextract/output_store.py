@@ -1,0 +1,365 @@
+"""Where `zhextract run` puts its files: a local folder, or a folder at an fsspec URL.
+
+A store writes each file whole or not at all, reads files back for `--resume`, and keeps
+the journal of a jsonl run (the record lines made so far, so that a killed run keeps them):
+
+- `LocalStore`, for local paths and file:// URLs: a file goes to an unnamed temporary file
+  renamed over its name (`batch.write_atomically`; even `kill -9` leaves only whole files),
+  and the journal is one file that each record line is appended to and flushed.
+- `FsspecStore`, for other URLs (`s3://bucket/prefix/`, `gcs://...`, `memory://...`): a file
+  is written with a single upload (`pipe_file`), which an object store shows whole once it
+  is complete or not at all; object stores can neither rename nor append. The journal is a
+  folder of numbered parts (`records.jsonl.partial/000001.jsonl`, ...), each written whole:
+  the lines of the last JOURNAL_SECONDS or more, and the rest when the run ends or is
+  interrupted. A killed client so loses at most the lines of its last few seconds, whose
+  documents `--resume` processes again; the parts are read in order, later lines first.
+
+The cloud filesystems are optional (`pip install 'zhextract[s3]'` for s3://); local output
+needs none of them.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import shutil
+import tempfile
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
+
+URL_MARK = "://"
+LOCAL_PROTOCOLS = frozenset({"file", "local"})
+# Filesystems held in one process's memory: other processes (pool or Dask workers) cannot
+# see what is written there.
+IN_MEMORY_PROTOCOLS = frozenset({"memory"})
+JOURNAL_SECONDS = 5.0  # the lines of at least this long go into one journal part
+JOURNAL_PART = "{number:06d}.jsonl"
+COPY_BLOCK = 1 << 20
+SPILL_NAME = ".{name}.{token}.line.tmp"  # a long record line on its way to the journal
+
+Writer = Callable[[BinaryIO], object]  # writes a file's bytes to the handle it is given
+
+OutputLocation = Path | str  # a local folder, or an fsspec URL
+
+
+def is_url(given: str | Path) -> bool:
+    return URL_MARK in str(given)
+
+
+def output_location(given: str | Path) -> OutputLocation:
+    """OUTDIR as given: a local path (also for a file:// URL), else the URL itself. Raises
+    ValueError for a URL whose filesystem fsspec does not know, ImportError when fsspec or
+    the filesystem's package is not installed."""
+    if not is_url(given):
+        return Path(given)
+    filesystem, root = _url_to_fs(str(given))
+    if LOCAL_PROTOCOLS.intersection(_protocols(filesystem)):
+        return Path(root)
+    return str(given)
+
+
+def in_process_memory(location: OutputLocation) -> bool:
+    """Whether files written at `location` are seen by this process only (memory://)."""
+    if not is_url(location):
+        return False
+    return bool(IN_MEMORY_PROTOCOLS.intersection(_protocols(_url_to_fs(str(location))[0])))
+
+
+def open_store(location: OutputLocation) -> OutputStore:
+    """The store for an output folder (a path, or a URL as `output_location` gives it), one
+    per process: a forked pool worker makes its own, as a filesystem client (an S3
+    connection pool, an event loop) must not be shared across a fork."""
+    return _store_of_process(location, os.getpid())
+
+
+@lru_cache(maxsize=16)
+def _store_of_process(location: OutputLocation, process_id: int) -> OutputStore:
+    if not is_url(location):
+        return LocalStore(Path(location))
+    resolved = output_location(location)
+    if isinstance(resolved, Path):
+        return LocalStore(resolved)
+    return FsspecStore(resolved)
+
+
+class JournalFile(Protocol):
+    """The jsonl journal's lines as one local file (`handle`, read and appended to)."""
+
+    handle: BinaryIO
+
+    def saved(self) -> None:
+        """Called after each line appended: make it last (flush, or upload)."""
+
+
+class OutputStore(ABC):
+    """An output folder: files are named by POSIX paths relative to it."""
+
+    @abstractmethod
+    def display(self, name: str) -> str:
+        """Where the file `name` is, for messages."""
+
+    @abstractmethod
+    def prepare(self) -> None:
+        """Create the folder if it is missing (OSError if it cannot be)."""
+
+    def write(self, name: str, content: str) -> None:
+        """Write the file whole: a reader sees the old file or the new one, never a part."""
+        data = content.encode("utf-8")  # fails before anything is written
+        self.write_with(name, lambda handle: handle.write(data))
+
+    @abstractmethod
+    def write_with(self, name: str, write: Writer) -> None:
+        """As `write`, with the bytes that `write` writes to the handle it is given; if it
+        raises, the file is as it was."""
+
+    @abstractmethod
+    def spill(self, name: str, write: Writer) -> str:
+        """Write a long record line to a new hidden temporary file, for the client's
+        journal to take (`take_spilled`); that file's name."""
+
+    @abstractmethod
+    def take_spilled(self, spilled: str, out: BinaryIO) -> None:
+        """Copy a file made by `spill` to `out`, then delete it."""
+
+    @abstractmethod
+    def read_text(self, name: str) -> str | None:
+        """The file's text, or None if it is missing or unreadable."""
+
+    @abstractmethod
+    def remove_stale_temporaries(self) -> None:
+        """Delete temporary files a killed run may have left."""
+
+    @abstractmethod
+    def journal(self, name: str, resume: bool) -> AbstractContextManager[JournalFile]:
+        """A context for the journal `name`: continued on resume, else started afresh."""
+
+    @abstractmethod
+    def read_journal(self, name: str) -> str | None:
+        """The journal's lines in the order they were added, or None if there is none."""
+
+    @abstractmethod
+    def remove_journal(self, name: str) -> None:
+        """Delete the journal, once its lines are in their final file."""
+
+
+class LocalStore(OutputStore):
+    """A folder on this machine or a shared filesystem: atomic rename, appended journal."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def display(self, name: str) -> str:
+        return (self.folder / name).as_posix()
+
+    def prepare(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def write(self, name: str, content: str) -> None:
+        from .batch import write_atomically  # batch imports this module
+
+        write_atomically(self.folder / name, content)
+
+    def write_with(self, name: str, write: Writer) -> None:
+        from .batch import write_atomically_with
+
+        write_atomically_with(self.folder / name, write)
+
+    def spill(self, name: str, write: Writer) -> str:
+        spilled = SPILL_NAME.format(name=name, token=secrets.token_hex(4))
+        try:
+            with (self.folder / spilled).open("wb") as handle:
+                write(handle)
+        except BaseException:
+            (self.folder / spilled).unlink(missing_ok=True)
+            raise
+        return spilled
+
+    def take_spilled(self, spilled: str, out: BinaryIO) -> None:
+        with (self.folder / spilled).open("rb") as lines:
+            shutil.copyfileobj(lines, out, COPY_BLOCK)
+        (self.folder / spilled).unlink()
+
+    def read_text(self, name: str) -> str | None:
+        try:
+            return (self.folder / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def remove_stale_temporaries(self) -> None:
+        from .batch import remove_stale_temporaries
+
+        remove_stale_temporaries(self.folder)
+
+    @contextmanager
+    def journal(self, name: str, resume: bool) -> Iterator[JournalFile]:
+        with open(self.folder / name, "a+b" if resume else "w+b") as handle:
+            yield _AppendedJournal(handle)
+
+    def read_journal(self, name: str) -> str | None:
+        return self.read_text(name)
+
+    def remove_journal(self, name: str) -> None:
+        (self.folder / name).unlink(missing_ok=True)
+
+
+class _AppendedJournal:
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+
+    def saved(self) -> None:
+        self.handle.flush()
+
+
+class FsspecStore(OutputStore):
+    """A folder at an fsspec URL, treated as an object store: whole files, no rename, no
+    append."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+        self.filesystem, root = _url_to_fs(url)
+        self.root = root.rstrip("/")
+
+    def display(self, name: str) -> str:
+        return f"{self.url}/{name}"
+
+    def _path(self, name: str) -> str:
+        return f"{self.root}/{name}"
+
+    def prepare(self) -> None:
+        self.filesystem.makedirs(self.root, exist_ok=True)
+
+    def write_with(self, name: str, write: Writer) -> None:
+        buffer = io.BytesIO()
+        write(buffer)  # all of it first: an object is uploaded whole
+        self._upload(name, buffer.getvalue())
+
+    def _upload(self, name: str, data: bytes) -> None:
+        path = self._path(name)
+        try:
+            self.filesystem.pipe_file(path, data)
+        except FileNotFoundError:
+            # A filesystem with real folders (object stores have none): make the parent.
+            self.filesystem.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+            self.filesystem.pipe_file(path, data)
+
+    def spill(self, name: str, write: Writer) -> str:
+        spilled = SPILL_NAME.format(name=name, token=secrets.token_hex(4))
+        self.write_with(spilled, write)
+        return spilled
+
+    def take_spilled(self, spilled: str, out: BinaryIO) -> None:
+        with self.filesystem.open(self._path(spilled), "rb") as lines:
+            shutil.copyfileobj(lines, out, COPY_BLOCK)
+        self.filesystem.rm_file(self._path(spilled))
+
+    def read_text(self, name: str) -> str | None:
+        try:
+            data: bytes = self.filesystem.cat_file(self._path(name))
+            return data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def remove_stale_temporaries(self) -> None:
+        """Nothing to do: an upload cut short leaves no object behind."""
+
+    @contextmanager
+    def journal(self, name: str, resume: bool) -> Iterator[JournalFile]:
+        """A local temporary file, whose new lines go to the store as a new part now and
+        then; on resume the earlier parts stay, read by `read_journal`."""
+        if not resume:
+            self.remove_journal(name)
+        parts = self._journal_parts(name)
+        with tempfile.TemporaryFile("w+b") as handle:
+            journal = _PartedJournal(
+                self, name, _part_number(parts[-1]) + 1 if parts else 1, handle
+            )
+            try:
+                yield journal
+            finally:
+                journal.write_part()
+
+    def read_journal(self, name: str) -> str | None:
+        parts = self._journal_parts(name)
+        if not parts:
+            return None
+        texts = self.filesystem.cat([f"{self._path(name)}/{part}" for part in parts])
+        in_order = sorted(texts, key=lambda path: _part_number(path.rsplit("/", 1)[-1]))
+        return "".join(_decoded(texts[path]) for path in in_order)
+
+    def remove_journal(self, name: str) -> None:
+        if self._journal_parts(name):
+            self.filesystem.rm(self._path(name), recursive=True)
+
+    def _journal_parts(self, name: str) -> list[str]:
+        """The names of the journal's parts, in order."""
+        try:
+            listed = self.filesystem.ls(self._path(name), detail=False)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        names = (str(path).rstrip("/").rsplit("/", 1)[-1] for path in listed)
+        return sorted((name for name in names if _part_number(name) > 0), key=_part_number)
+
+
+class _PartedJournal:
+    """Journal lines in a local file, the new ones written to the store as a new part
+    every JOURNAL_SECONDS."""
+
+    def __init__(self, store: FsspecStore, name: str, number: int, handle: BinaryIO) -> None:
+        self.store, self.name, self.number = store, name, number
+        self.handle = handle
+        self.part_start = 0  # where the lines not yet in a part begin
+        self.written_at = time.monotonic()
+
+    def saved(self) -> None:
+        if time.monotonic() - self.written_at >= JOURNAL_SECONDS:
+            self.write_part()
+
+    def write_part(self) -> None:
+        self.handle.flush()
+        end = self.handle.seek(0, os.SEEK_END)
+        if end > self.part_start:
+            part = f"{self.name}/{JOURNAL_PART.format(number=self.number)}"
+            self.store.write_with(part, self._copy_new_lines)
+            self.number += 1
+            self.part_start = end
+        self.written_at = time.monotonic()
+
+    def _copy_new_lines(self, out: BinaryIO) -> None:
+        descriptor = self.handle.fileno()
+        offset, end = self.part_start, self.handle.seek(0, os.SEEK_END)
+        while offset < end:
+            block = os.pread(descriptor, min(COPY_BLOCK, end - offset), offset)
+            out.write(block)
+            offset += len(block)
+
+
+def _decoded(data: bytes) -> str:
+    """A journal part's text; a damaged part is left out (its documents run again)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+
+
+def _part_number(name: str) -> int:
+    """The number of a journal part's name, 0 for any other name."""
+    stem, dot, suffix = name.partition(".")
+    return int(stem) if dot and suffix == "jsonl" and stem.isdigit() else 0
+
+
+def _url_to_fs(url: str) -> tuple[Any, str]:
+    import fsspec
+
+    filesystem, root = fsspec.core.url_to_fs(url)
+    return filesystem, str(root)
+
+
+def _protocols(filesystem: Any) -> tuple[str, ...]:
+    protocol = filesystem.protocol
+    return (protocol,) if isinstance(protocol, str) else tuple(protocol)
