@@ -393,8 +393,18 @@ def test_a_stop_signal_stops_cleanly_with_the_shells_code(
 
 def test_stale_temporaries_are_removed(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
-    stale = [tmp_path / ".a.json.x1y2z3.tmp", tmp_path / "sub" / ".records.jsonl.q9.tmp"]
-    kept = [tmp_path / ".notes.tmp", tmp_path / "a.json", tmp_path / ".config"]
+    stale = [
+        tmp_path / ".a.json.x1y2z3.tmp",
+        tmp_path / "sub" / ".records.jsonl.q9.tmp",
+        tmp_path / ".long.json.5e6f7a8b.line.tmp",  # a spilled jsonl line of a killed run
+    ]
+    kept = [
+        tmp_path / ".notes.tmp",
+        tmp_path / "a.json",
+        tmp_path / ".config",
+        tmp_path / ".notes.line.tmp",
+        tmp_path / ".a.json.line.tmp",
+    ]
     for path in stale + kept:
         path.write_text("{", encoding="utf-8")
     assert sorted(remove_stale_temporaries(tmp_path)) == sorted(stale)

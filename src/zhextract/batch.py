@@ -818,9 +818,13 @@ def remove_stale_temporaries(outdir: Path) -> list[Path]:
 
 
 def _is_our_temporary(name: str) -> bool:
-    """`.<record name>.<random part>.tmp`, as written by `write_atomically`."""
-    parts = name[1:].rsplit(".", 2)
-    return len(parts) == 3 and parts[0].endswith((".json", ".jsonl")) and parts[1] != ""
+    """`.<record name>.<random part>.tmp`, as written by `write_atomically`, or
+    `.<record name>.<random part>.line.tmp`, a long jsonl line spilled for the journal."""
+    if not (name.startswith(".") and name.endswith(TEMPORARY_SUFFIX)):
+        return False
+    stem = name[1 : -len(TEMPORARY_SUFFIX)].removesuffix(".line")
+    record, _, random_part = stem.rpartition(".")
+    return record.endswith((".json", ".jsonl")) and random_part != ""
 
 
 @cache
