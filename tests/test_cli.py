@@ -417,8 +417,9 @@ def test_show_lists_a_dates_bound(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert run_cli(capsys, "run", source, "-o", tmp_path / "out")[0] == 0
     code, out, _ = run_cli(capsys, "show", tmp_path / "out" / "in.json")
     assert code == 0
-    date_rows = [line.split() for line in out.splitlines() if line.startswith("2018年以來")]
-    assert date_rows == [["2018年以來", "2018", "since"]]
+    # The bound word before the date is part of its span (自 … 以來).
+    date_rows = [line.split() for line in out.splitlines() if line.startswith("自2018年以來")]
+    assert date_rows == [["自2018年以來", "2018", "since"]]
 
 
 def test_show_colour(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
