@@ -181,3 +181,17 @@ def test_the_first_character_filter_never_changes_a_figure_match() -> None:
     for text in texts:
         spans = [(m.span(), m.groupdict()) for m in filtered.finditer(text)]
         assert spans == [(m.span(), m.groupdict()) for m in unfiltered.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "text", ["濃度為千千分之三。", "約百百分之五的人", "百千分之二", "佰佰分之二", "時千千分之萬第"]
+)
+def test_a_fraction_prefix_that_is_no_number_gives_no_figure(text: str) -> None:
+    assert values(text) == []  # and no exception: a part that does not parse reads as none
+
+
+def test_fraction_prefixes_that_are_numbers_keep_their_values() -> None:
+    assert values("濃度為百萬分之三，千分之五的機率") == [
+        ("百萬分之三", D("0.000003")),
+        ("千分之五", D("0.005")),
+    ]

@@ -273,12 +273,12 @@ def _split_unit_from_numeral(groups: Groups) -> Groups:
 
 
 def _read(match: re.Match[str], groups: Groups, settings: FigureSettings) -> dict[str, Any] | None:
+    unit_word = tables().units.get(groups["unit"] or "")
     try:
         value = _value(groups)
-    except ValueError:
+        label, unit, value = _label_unit_value(groups, unit_word, value, settings)
+    except ValueError:  # a part that does not parse (a 千千分之 prefix): no figure here
         return None
-    unit_word = tables().units.get(groups["unit"] or "")
-    label, unit, value = _label_unit_value(groups, unit_word, value, settings)
     if label is None:
         return None
     start, per = _start_and_per(match, label, unit_word)
