@@ -302,6 +302,71 @@ def test_journal_parts_continue_after_a_resume(memory_out: str) -> None:
     assert memory_files(memory_out) == {}
 
 
+# ---------------------------------------------------------------- large files, buckets, spills
+
+
+def test_large_files_are_streamed_from_their_staging_file(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file over UPLOAD_FROM_MEMORY_BYTES goes by put_file from its local staging file
+    (never whole in memory) and arrives with a local run's bytes."""
+    streamed: list[str] = []
+    put_file = object_store_fs.ObjectStoreFileSystem.put_file
+
+    def noted_put_file(filesystem: Any, lpath: str, rpath: str, **kwargs: Any) -> None:
+        streamed.append(Path(rpath).name)
+        put_file(filesystem, lpath, rpath, **kwargs)
+
+    monkeypatch.setattr(object_store_fs.ObjectStoreFileSystem, "put_file", noted_put_file)
+    url, folder = url_output("objtest", tmp_path, "")
+    local = tmp_path / "local"
+    local.mkdir()
+    run_batch(plan_jobs([corpus]), PIPELINE, Settings(local))
+    run_batch(plan_jobs([corpus]), PIPELINE, Settings(url))
+    assert streamed == []  # small files: uploaded from memory
+    monkeypatch.setattr(output_store, "UPLOAD_FROM_MEMORY_BYTES", 0)
+    run_batch(plan_jobs([corpus]), PIPELINE, Settings(url))
+    assert sorted(streamed) == sorted(Path(name).name for name in output_files(local, True))
+    assert files_at(url, folder) == output_files(local)
+
+
+def test_a_missing_bucket_is_an_error_and_is_never_created(
+    corpus: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(object_store_fs.BucketFileSystem, "buckets", tmp_path)
+    (tmp_path / "bucket").mkdir()
+    mistyped = f"{object_store_fs.BUCKET_PROTOCOL}://{tmp_path.as_posix()}/bukcet/out"
+    code, _, err = run_cli(capsys, "run", corpus, "-o", mistyped, "--pipeline", PIPELINE)
+    assert code == 2
+    assert "no bucket" in err and "buckets are not created" in err
+    with pytest.raises(FileNotFoundError):  # a bucket gone in the middle of a run
+        FsspecStore(mistyped).write("doc.json", "{}")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["bucket"]
+    url = f"{object_store_fs.BUCKET_PROTOCOL}://{tmp_path.as_posix()}/bucket/out"
+    code, _, _ = run_cli(capsys, "run", corpus, "-o", url, "--pipeline", PIPELINE)
+    assert code == 1  # the bad document
+    written = output_files(tmp_path / "bucket" / "out")
+    assert len([name for name in written if name.endswith(".json")]) == DOCUMENTS
+
+
+@pytest.mark.parametrize("kind", ["memory", "objtest"])
+def test_lines_spilled_for_a_killed_client_are_removed(
+    kind: str, memory_out: str, tmp_path: Path
+) -> None:
+    url, folder = url_output(kind, tmp_path, memory_out)
+    store = open_store(url)
+    left_behind = [".doc03.json.0a1b2c3d.line.tmp", ".doc04.json.5e6f7a8b.line.tmp"]
+    kept = [".notes.tmp", "doc03.json", "sub/.doc05.json.0a1b2c3d.line.tmp"]
+    for name in left_behind + kept:
+        store.write(name, "{}")
+    store.remove_stale_temporaries()
+    assert sorted(files_at(url, folder)) == sorted(kept)
+    store.remove_stale_temporaries()  # nothing left to remove
+
+
 # ---------------------------------------------------------------- stores and usage errors
 
 

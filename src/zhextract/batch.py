@@ -810,14 +810,14 @@ def remove_stale_temporaries(outdir: Path) -> list[Path]:
     stale = [
         path
         for path in outdir.rglob(f".*{TEMPORARY_SUFFIX}")
-        if path.is_file() and _is_our_temporary(path.name)
+        if path.is_file() and is_our_temporary(path.name)
     ]
     for path in stale:
         path.unlink(missing_ok=True)
     return stale
 
 
-def _is_our_temporary(name: str) -> bool:
+def is_our_temporary(name: str) -> bool:
     """`.<record name>.<random part>.tmp`, as written by `write_atomically`, or
     `.<record name>.<random part>.line.tmp`, a long jsonl line spilled for the journal."""
     if not (name.startswith(".") and name.endswith(TEMPORARY_SUFFIX)):

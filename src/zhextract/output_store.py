@@ -7,8 +7,10 @@ the journal of a jsonl run (the record lines made so far, so that a killed run k
   renamed over its name (`batch.write_atomically`; even `kill -9` leaves only whole files),
   and the journal is one file that each record line is appended to and flushed.
 - `FsspecStore`, for other URLs (`s3://bucket/prefix/`, `gcs://...`, `memory://...`): a file
-  is written with a single upload (`pipe_file`), which an object store shows whole once it
-  is complete or not at all; object stores can neither rename nor append. The journal is a
+  is staged in a local temporary file, then sent in one upload (`pipe_file`, or `put_file`
+  for a large one, which s3fs and gcsfs send in parts), which an object store shows whole
+  once it is complete or not at all; object stores can neither rename nor append. A
+  missing bucket is an error: buckets are not created. The journal is a
   folder of numbered parts (`records.jsonl.partial/000001.jsonl`, ...), each written whole:
   the lines of the last JOURNAL_SECONDS or more, and the rest when the run ends or is
   interrupted. A killed client so loses at most the lines of its last few seconds, whose
@@ -20,7 +22,7 @@ needs none of them.
 
 from __future__ import annotations
 
-import io
+import errno
 import os
 import secrets
 import shutil
@@ -31,7 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol, cast
 
 URL_MARK = "://"
 LOCAL_PROTOCOLS = frozenset({"file", "local"})
@@ -41,6 +43,9 @@ IN_MEMORY_PROTOCOLS = frozenset({"memory"})
 JOURNAL_SECONDS = 5.0  # the lines of at least this long go into one journal part
 JOURNAL_PART = "{number:06d}.jsonl"
 COPY_BLOCK = 1 << 20
+# Files up to this size are uploaded from memory; larger ones are streamed from their
+# local staging file, so a long record never sits in memory whole.
+UPLOAD_FROM_MEMORY_BYTES = 16 << 20
 SPILL_NAME = ".{name}.{token}.line.tmp"  # a long record line on its way to the journal
 
 Writer = Callable[[BinaryIO], object]  # writes a file's bytes to the handle it is given
@@ -232,21 +237,43 @@ class FsspecStore(OutputStore):
         return f"{self.root}/{name}"
 
     def prepare(self) -> None:
-        self.filesystem.makedirs(self.root, exist_ok=True)
+        bucket = self._bucket()
+        if bucket is None:
+            self.filesystem.makedirs(self.root, exist_ok=True)
+        elif not self.filesystem.exists(bucket):
+            # makedirs would create the bucket: a mistyped name must not make a new one.
+            raise FileNotFoundError(
+                errno.ENOENT, f"no bucket {bucket!r}, or no access to it (buckets are not created)"
+            )
+
+    def _bucket(self) -> str | None:
+        """The bucket (container) of an object store's URL; None for a filesystem with
+        folders. s3fs, gcsfs and adlfs name their buckets with `split_path`."""
+        split_path = getattr(self.filesystem, "split_path", None)
+        return str(split_path(self.root)[0]) if callable(split_path) else None
 
     def write_with(self, name: str, write: Writer) -> None:
-        buffer = io.BytesIO()
-        write(buffer)  # all of it first: an object is uploaded whole
-        self._upload(name, buffer.getvalue())
+        with tempfile.NamedTemporaryFile("w+b", prefix="zhextract-upload-") as staged:
+            write(cast("BinaryIO", staged))  # all of it first: an object is uploaded whole
+            size = staged.tell()
+            if size <= UPLOAD_FROM_MEMORY_BYTES:
+                staged.seek(0)
+                data = staged.read()
+                self._upload(name, lambda path: self.filesystem.pipe_file(path, data))
+            else:
+                staged.flush()
+                self._upload(name, lambda path: self.filesystem.put_file(staged.name, path))
 
-    def _upload(self, name: str, data: bytes) -> None:
+    def _upload(self, name: str, send: Callable[[str], object]) -> None:
         path = self._path(name)
         try:
-            self.filesystem.pipe_file(path, data)
+            send(path)
         except FileNotFoundError:
+            if self._bucket() is not None:
+                raise
             # A filesystem with real folders (object stores have none): make the parent.
             self.filesystem.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
-            self.filesystem.pipe_file(path, data)
+            send(path)
 
     def spill(self, name: str, write: Writer) -> str:
         spilled = SPILL_NAME.format(name=name, token=secrets.token_hex(4))
@@ -266,7 +293,28 @@ class FsspecStore(OutputStore):
             return None
 
     def remove_stale_temporaries(self) -> None:
-        """Nothing to do: an upload cut short leaves no object behind."""
+        """Delete long jsonl lines spilled for a client that was killed before it took them
+        (an upload cut short leaves no object behind). On an object store only the names
+        starting with "." are listed."""
+        from .batch import is_our_temporary
+
+        try:
+            if self._bucket() is None:
+                listed = self.filesystem.ls(self.root, detail=False)
+            else:
+                listed = self.filesystem.find(self.root, prefix=".")
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        top = self.root.lstrip("/") + "/"
+        stale = [
+            path
+            for path in map(str, listed)
+            if path.lstrip("/").startswith(top)
+            and "/" not in path.lstrip("/")[len(top) :]
+            and is_our_temporary(path.rsplit("/", 1)[-1])
+        ]
+        if stale:
+            self.filesystem.rm(stale)
 
     @contextmanager
     def journal(self, name: str, resume: bool) -> Iterator[JournalFile]:
