@@ -46,6 +46,7 @@ from .output_store import (
     JournalFile,
     OutputLocation,
     OutputStore,
+    copy_range,
     in_process_memory,
     open_store,
 )
@@ -58,6 +59,7 @@ from .reading import (
     read_file_bytes,
     sniff_kind,
 )
+from .resume import EarlierLines, EarlierRecord, EarlierRecords, Stamp, read_stamp
 from .watchdog import DEFAULT_TIMEOUT, DocumentTimeout, become_worker, time_limit
 
 if TYPE_CHECKING:
@@ -122,6 +124,7 @@ class Outcome:
     error: str | None = None
     skipped: bool = False  # resumed: the record already there is current
     line: str | None = None  # the record as one JSON line (jsonl format)
+    earlier: EarlierRecord | None = None  # a resumed jsonl line: where it is
     # A long document's line, too big to pass around, is in this file under OUTDIR instead.
     line_file: str | None = None  # (in the output store)
 
@@ -386,9 +389,9 @@ def _renamed(job: Job, salt: int) -> Job:
 _WORKER_PIPELINE: Pipeline | None = None
 
 
-# Runs the jobs (with each one's line of an earlier records.jsonl) and yields their outcomes
-# in job order: the local engine below, or zhextract.dask_engine's cluster.
-Engine = Callable[[list[Job], str, Settings, dict[str | None, str]], Iterator[Outcome]]
+# Runs the jobs (with where each one's line of an earlier jsonl run is, and its stamp) and
+# yields their outcomes in job order: the local engine below, or zhextract.dask_engine's cluster.
+Engine = Callable[[list[Job], str, Settings, EarlierRecords], Iterator[Outcome]]
 
 
 def run_batch(
@@ -409,12 +412,11 @@ def run_batch(
     summary = Summary(
         pipeline_name, settings.doc_date_text, settings.output_format, settings.omitted
     )
-    previous = _previous_lines(settings)
     if engine is None:
         engine = partial(_outcomes, workers=workers)
     try:
-        with _journal(settings) as journal:
-            for outcome in engine(jobs, pipeline_name, settings, previous):
+        with _earlier_lines(settings) as earlier, _journal(settings, earlier) as journal:
+            for outcome in engine(jobs, pipeline_name, settings, earlier.records):
                 if journal is not None:
                     outcome = journal.add(outcome)
                 summary.outcomes.append(outcome)
@@ -441,16 +443,18 @@ class Journal:
     finishes, so an interrupted run can be resumed; the summary keeps only where each
     line is, not the line, and records.jsonl is then copied from here in job order."""
 
-    def __init__(self, file: JournalFile, store: OutputStore) -> None:
+    def __init__(self, file: JournalFile, store: OutputStore, earlier: EarlierLines) -> None:
         self._file = file
         self._handle = file.handle
         self._store = store
-        self._order: list[str | tuple[int, int]] = []  # a resumed line, or (offset, length)
+        self._earlier = earlier
+        # A resumed line (where it is among the earlier lines), or a new one's (offset, length).
+        self._order: list[EarlierRecord | tuple[int, int]] = []
 
     def add(self, outcome: Outcome) -> Outcome:
-        """Journal the outcome's line; the outcome without it (a resumed one keeps it)."""
-        if outcome.skipped and outcome.line is not None:
-            self._order.append(outcome.line)
+        """Journal the outcome's line; the outcome without it."""
+        if outcome.skipped and outcome.earlier is not None:
+            self._order.append(outcome.earlier)
             return outcome
         if outcome.line is None and outcome.line_file is None:
             return outcome
@@ -469,28 +473,23 @@ class Journal:
     def copy_lines(self, out: BinaryIO) -> None:
         """records.jsonl: every line, in the order the outcomes came."""
         self._handle.flush()
-        descriptor = self._handle.fileno()
         for entry in self._order:
-            if isinstance(entry, str):
-                out.write(entry.encode("utf-8") + b"\n")
-                continue
-            offset, length = entry
-            end = offset + length + 1  # with its line break
-            while offset < end:
-                block = os.pread(descriptor, min(1 << 20, end - offset), offset)
-                out.write(block)
-                offset += len(block)
+            if isinstance(entry, EarlierRecord):
+                self._earlier.copy_line(entry, out)
+            else:
+                offset, length = entry
+                copy_range(self._handle, offset, offset + length + 1, out)  # with its "\n"
 
 
 @contextmanager
-def _journal(settings: Settings) -> Iterator[Journal | None]:
+def _journal(settings: Settings, earlier: EarlierLines) -> Iterator[Journal | None]:
     """The jsonl journal, opened for appending (kept on --resume, else started afresh)."""
     if settings.output_format != "jsonl":
         yield None
         return
     store = settings.store
     with store.journal(JOURNAL_NAME, settings.resume) as file:
-        yield Journal(file, store)
+        yield Journal(file, store, earlier)
 
 
 def _summary_text(summary: Summary) -> str:
@@ -501,10 +500,10 @@ def _outcomes(
     jobs: list[Job],
     pipeline_name: str,
     settings: Settings,
-    previous: dict[str | None, str],
+    previous: EarlierRecords,
     workers: int,
 ) -> Iterator[Outcome]:
-    def earlier(job: Job) -> str | None:
+    def earlier(job: Job) -> EarlierRecord | None:
         return previous.get(job.source_path)
 
     if workers <= 1 or len(jobs) <= 1:
@@ -527,7 +526,7 @@ def _pooled_outcomes(
     pipeline_name: str,
     settings: Settings,
     workers: int,
-    earlier: Callable[[Job], str | None],
+    earlier: Callable[[Job], EarlierRecord | None],
 ) -> Iterator[Outcome]:
     """Outcomes in job order from a pool of worker processes. When a worker dies (killed,
     out of memory, over the hard time limit) the pool breaks and the documents then in
@@ -619,7 +618,10 @@ def _load_worker_pipeline(
 
 
 def process_job(
-    job: Job, settings: Settings, previous: str | None = None, pipeline: Pipeline | None = None
+    job: Job,
+    settings: Settings,
+    previous: EarlierRecord | None = None,
+    pipeline: Pipeline | None = None,
 ) -> Outcome:
     """Read, process and write one document; any failure becomes the outcome's error.
     `previous` is the document's line in an earlier records.jsonl (jsonl resume); the
@@ -633,10 +635,10 @@ def process_job(
     try:
         data = job.data if job.data is not None else read_file_bytes(_input_path(job))
         if settings.resume:
-            earlier = previous if jsonl else settings.store.read_text(job.output.as_posix())
-            if earlier is not None and _is_current(earlier, data, job, pipeline, settings):
+            stamp = previous.stamp if previous else _record_stamp(settings.store, job.output)
+            if stamp is not None and _is_current(stamp, data, job, pipeline, settings):
                 output = JSONL_NAME if jsonl else job.output.as_posix()
-                return Outcome(job.display, output, skipped=True, line=earlier)
+                return Outcome(job.display, output, skipped=True, earlier=previous)
         kind = sniff_kind(data) if job.path is None else kind_of(job.path)
         with time_limit(settings.timeout):
             text, source = read_document(data, job.source_path, kind)
@@ -682,45 +684,31 @@ def _input_path(job: Job) -> Path:
 
 
 def _is_current(
-    earlier: str, data: bytes, job: Job, pipeline: Pipeline, settings: Settings
+    stamp: Stamp, data: bytes, job: Job, pipeline: Pipeline, settings: Settings
 ) -> bool:
     """Whether an existing record is what this run would write: same input bytes, same
-    pipeline name and version, same document date and source path."""
-    try:
-        record = json.loads(earlier)
-        source, made_by = record["source"], record["pipeline"]
-        return bool(
-            source["sha256"] == hashlib.sha256(data).hexdigest()
-            and source["path"] == job.source_path
-            and made_by == {"name": pipeline.name, "version": pipeline.version}
-            and record["doc_date"] == settings.doc_date_text
-            and record.get("omitted", []) == list(settings.omitted)
-        )
-    except (ValueError, TypeError, KeyError):
-        return False
+    pipeline name and version, same document date, fields and source path."""
+    return stamp == Stamp(
+        job.source_path,
+        hashlib.sha256(data).hexdigest(),
+        {"name": pipeline.name, "version": pipeline.version},
+        settings.doc_date_text,
+        tuple(settings.omitted),
+    )
 
 
-def _previous_lines(settings: Settings) -> dict[str | None, str]:
-    """For a jsonl resume: each record line of the existing records.jsonl and of an
-    unfinished run's journal, by source path."""
+def _record_stamp(store: OutputStore, output: PurePosixPath) -> Stamp | None:
+    with store.open_read(output.as_posix()) as handle:
+        return None if handle is None else read_stamp(handle)
+
+
+def _earlier_lines(settings: Settings) -> EarlierLines:
+    """For a jsonl resume: the record lines of the existing records.jsonl and of an
+    unfinished run's journal, by source path (none otherwise)."""
     if not (settings.resume and settings.output_format == "jsonl"):
-        return {}
+        return EarlierLines()
     store = settings.store
-    lines = _record_lines(store.read_text(JSONL_NAME))
-    lines.update(_record_lines(store.read_journal(JOURNAL_NAME)))  # the journal is newer
-    return lines
-
-
-def _record_lines(text: str | None) -> dict[str | None, str]:
-    if text is None:
-        return {}
-    lines: dict[str | None, str] = {}
-    for line in text.splitlines():
-        try:
-            lines[json.loads(line)["source"]["path"]] = line
-        except (ValueError, TypeError, KeyError):
-            continue  # a damaged line is simply processed again
-    return lines
+    return EarlierLines.read(store, [JSONL_NAME, *store.journal_files(JOURNAL_NAME)])
 
 
 def one_line(message: str) -> str:

@@ -84,6 +84,7 @@ from .reading import (
     read_document,
     read_file_bytes,
 )
+from .resume import EarlierRecord, EarlierRecords
 from .watchdog import enable_hard_limits
 
 if TYPE_CHECKING:
@@ -259,10 +260,14 @@ def worker_pipeline(pipeline_name: str, overrides: tuple[tuple[str, str], ...] =
 
 
 def process_partition(
-    jobs: Sequence[Job], pipeline_name: str, settings: Settings, previous: Sequence[str | None]
+    jobs: Sequence[Job],
+    pipeline_name: str,
+    settings: Settings,
+    previous: Sequence[EarlierRecord | None],
 ) -> list[Outcome]:
     """One task: each job as the local engine runs it (`batch.process_job`), records written
-    atomically here on the worker. `previous` holds each job's earlier jsonl line, if any."""
+    atomically here on the worker. `previous` says where each job's earlier jsonl line is
+    and what it was made from, if there is one."""
     jobs = _with_bytes(jobs)  # outside the lock: a worker's other threads work meanwhile
     _limit_cpu_under_a_nanny()
     # Stages keep per-process state (dictionaries, caches) and the work holds the GIL, so a
@@ -343,7 +348,7 @@ class DaskEngine:
         jobs: list[Job],
         pipeline_name: str,
         settings: Settings,
-        previous: dict[str | None, str],
+        previous: EarlierRecords,
     ) -> Iterator[Outcome]:
         # Workers may run in another folder or on another machine.
         settings = dataclasses.replace(settings, outdir=_absolute_folder(settings.outdir))
@@ -397,7 +402,7 @@ class DaskEngine:
         group: list[Job],
         pipeline_name: str,
         settings: Settings,
-        previous: dict[str | None, str],
+        previous: EarlierRecords,
     ) -> list[Outcome]:
         """Outcomes of a partition whose workers kept dying (Dask gave up on it): each
         document runs again in a task of its own, one after the other, so that only the

@@ -137,6 +137,15 @@ class OutputStore(ABC):
         """The file's text, or None if it is missing or unreadable."""
 
     @abstractmethod
+    def open_read(self, name: str) -> AbstractContextManager[BinaryIO | None]:
+        """The file opened for reading with seeks (on an object store, each read is a
+        ranged download), or None if it is missing or unreadable."""
+
+    def local_copy(self, name: str) -> AbstractContextManager[BinaryIO | None]:
+        """As `open_read`, for reading all of the file many times over: a local file."""
+        return self.open_read(name)
+
+    @abstractmethod
     def remove_stale_temporaries(self) -> None:
         """Delete temporary files a killed run may have left."""
 
@@ -145,8 +154,8 @@ class OutputStore(ABC):
         """A context for the journal `name`: continued on resume, else started afresh."""
 
     @abstractmethod
-    def read_journal(self, name: str) -> str | None:
-        """The journal's lines in the order they were added, or None if there is none."""
+    def journal_files(self, name: str) -> list[str]:
+        """The names of the journal's files, in the order their lines were added."""
 
     @abstractmethod
     def remove_journal(self, name: str) -> None:
@@ -196,6 +205,16 @@ class LocalStore(OutputStore):
         except (OSError, UnicodeDecodeError):
             return None
 
+    @contextmanager
+    def open_read(self, name: str) -> Iterator[BinaryIO | None]:
+        try:
+            handle = (self.folder / name).open("rb")
+        except OSError:
+            yield None
+            return
+        with handle:
+            yield handle
+
     def remove_stale_temporaries(self) -> None:
         from .batch import remove_stale_temporaries
 
@@ -206,8 +225,8 @@ class LocalStore(OutputStore):
         with open(self.folder / name, "a+b" if resume else "w+b") as handle:
             yield _AppendedJournal(handle)
 
-    def read_journal(self, name: str) -> str | None:
-        return self.read_text(name)
+    def journal_files(self, name: str) -> list[str]:
+        return [name] if (self.folder / name).is_file() else []
 
     def remove_journal(self, name: str) -> None:
         (self.folder / name).unlink(missing_ok=True)
@@ -292,6 +311,26 @@ class FsspecStore(OutputStore):
         except (OSError, UnicodeDecodeError):
             return None
 
+    @contextmanager
+    def open_read(self, name: str) -> Iterator[BinaryIO | None]:
+        try:
+            handle = self.filesystem.open(self._path(name), "rb")
+        except OSError:
+            yield None
+            return
+        with handle:
+            yield handle
+
+    @contextmanager
+    def local_copy(self, name: str) -> Iterator[BinaryIO | None]:
+        with self.open_read(name) as remote:
+            if remote is None:
+                yield None
+                return
+            with tempfile.TemporaryFile("w+b") as copy:
+                shutil.copyfileobj(remote, copy, COPY_BLOCK)
+                yield cast("BinaryIO", copy)
+
     def remove_stale_temporaries(self) -> None:
         """Delete long jsonl lines spilled for a client that was killed before it took them
         (an upload cut short leaves no object behind). On an object store only the names
@@ -319,7 +358,7 @@ class FsspecStore(OutputStore):
     @contextmanager
     def journal(self, name: str, resume: bool) -> Iterator[JournalFile]:
         """A local temporary file, whose new lines go to the store as a new part now and
-        then; on resume the earlier parts stay, read by `read_journal`."""
+        then; on resume the earlier parts stay (`journal_files`)."""
         if not resume:
             self.remove_journal(name)
         parts = self._journal_parts(name)
@@ -332,13 +371,8 @@ class FsspecStore(OutputStore):
             finally:
                 journal.write_part()
 
-    def read_journal(self, name: str) -> str | None:
-        parts = self._journal_parts(name)
-        if not parts:
-            return None
-        texts = self.filesystem.cat([f"{self._path(name)}/{part}" for part in parts])
-        in_order = sorted(texts, key=lambda path: _part_number(path.rsplit("/", 1)[-1]))
-        return "".join(_decoded(texts[path]) for path in in_order)
+    def journal_files(self, name: str) -> list[str]:
+        return [f"{name}/{part}" for part in self._journal_parts(name)]
 
     def remove_journal(self, name: str) -> None:
         if self._journal_parts(name):
@@ -379,20 +413,19 @@ class _PartedJournal:
         self.written_at = time.monotonic()
 
     def _copy_new_lines(self, out: BinaryIO) -> None:
-        descriptor = self.handle.fileno()
-        offset, end = self.part_start, self.handle.seek(0, os.SEEK_END)
-        while offset < end:
-            block = os.pread(descriptor, min(COPY_BLOCK, end - offset), offset)
-            out.write(block)
-            offset += len(block)
+        copy_range(self.handle, self.part_start, self.handle.seek(0, os.SEEK_END), out)
 
 
-def _decoded(data: bytes) -> str:
-    """A journal part's text; a damaged part is left out (its documents run again)."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return ""
+def copy_range(handle: BinaryIO, start: int, end: int, out: BinaryIO) -> None:
+    """Bytes [start, end) of a local file to `out`, a block at a time; the file's position
+    is left alone (another reader or the appending journal may be using it)."""
+    descriptor = handle.fileno()
+    while start < end:
+        block = os.pread(descriptor, min(COPY_BLOCK, end - start), start)
+        if not block:
+            raise EOFError(f"{end - start} bytes missing from a file being copied")
+        out.write(block)
+        start += len(block)
 
 
 def _part_number(name: str) -> int:
