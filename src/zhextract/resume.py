@@ -28,7 +28,6 @@ HEAD_BYTES = 1 << 16  # the fields before the text are a few hundred bytes
 TAIL_BYTES = 1 << 12  # `omitted` lists at most a handful of field names
 SCAN_BYTES = 1 << 20
 _DECODER = json.JSONDecoder()
-_SPACE = re.compile(r"\s*")
 _LAST_OMITTED = re.compile(r'.*"omitted"\s*:\s*', re.DOTALL)
 
 
@@ -86,26 +85,28 @@ def _fields_before_text(head: str) -> dict[str, Any] | None:
     """The top-level fields of a JSON object before its "text" field, read one value at a
     time from the start of `head`; None if `head` is not such an object."""
     fields: dict[str, Any] = {}
-    index = _SPACE.match(head, 0).end()  # type: ignore[union-attr]
-    if not head.startswith("{", index):
-        return None
+    index = _after_space(head, 0)
     separator = "{"
     try:
         while head.startswith(separator, index):
-            index = _SPACE.match(head, index + 1).end()  # type: ignore[union-attr]
-            key, index = _DECODER.raw_decode(head, index)
-            index = _SPACE.match(head, index).end()  # type: ignore[union-attr]
+            key, index = _DECODER.raw_decode(head, _after_space(head, index + 1))
+            index = _after_space(head, index)
             if not head.startswith(":", index) or not isinstance(key, str):
                 return None
             if key == "text":
                 return fields
-            index = _SPACE.match(head, index + 1).end()  # type: ignore[union-attr]
-            fields[key], index = _DECODER.raw_decode(head, index)
-            index = _SPACE.match(head, index).end()  # type: ignore[union-attr]
+            fields[key], index = _DECODER.raw_decode(head, _after_space(head, index + 1))
+            index = _after_space(head, index)
             separator = ","
     except ValueError:
         return None
     return None
+
+
+def _after_space(text: str, index: int) -> int:
+    while index < len(text) and text[index] in " \t\r\n":
+        index += 1
+    return index
 
 
 def _last_omitted(tail: str) -> tuple[Any, ...] | None:
