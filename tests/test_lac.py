@@ -236,6 +236,28 @@ def test_tagger_spans_stay_in_sentences_and_on_word_edges() -> None:
     assert (text.index("川普"), text.index("川普") + 2, "PER") in found
 
 
+def test_a_sentence_longer_than_a_piece_is_encoded_in_pieces(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run with no sentence end is encoded LONGEST_PIECE characters at a time (its arrays
+    stay small however long the run), and names inside each piece are still found."""
+    monkeypatch.setattr(lac_tagger, "LONGEST_PIECE", 12)
+    encoded: list[str] = []
+    emissions = lac_tagger.emissions
+
+    def noted(tagger: lac_tagger.LacTagger, texts: list[str], known: list) -> list:
+        encoded.extend(texts)
+        return emissions(tagger, texts, known)
+
+    monkeypatch.setattr(lac_tagger, "emissions", noted)
+    text = "魏哲家昨天在新竹表示要擴大投資而川普今天抵達華府會見各國領袖"
+    found = lac_tagger.predict(text)
+    assert "".join(encoded) == text
+    assert [len(piece) for piece in encoded] == [12, 12, len(text) - 24]
+    assert (text.index("新竹"), text.index("新竹") + 2, "LOC") in found
+    assert (text.index("川普"), text.index("川普") + 2, "PER") in found
+
+
 def test_model_spans_widen_a_known_name_only_with_name_words() -> None:
     text = "北京大學醫學部與日本首相訪問華府，陸委會主委"
     pos_at = [""] * len(text)

@@ -30,6 +30,12 @@ from .viterbi import best_tags
 
 Prediction = tuple[int, int, str]
 OUTSIDE_ONLY = -1e4  # the score of every tag but "O" between sentences
+# A "sentence" longer than this (a run with no sentence end: a table, a garbled PDF) is
+# encoded in pieces of this many characters, as if each were a sentence. Without the cap,
+# the network's arrays grow with the sentence (about 2 KB per character), and past tens of
+# megabytes every one of them is fresh memory from the system: such text would cost more per
+# character than ordinary text. News sentences are a small fraction of this.
+LONGEST_PIECE = 2048
 
 
 @dataclass(frozen=True)
@@ -170,7 +176,11 @@ def predict(
     from .features import Words
 
     tagger = tagger or load_tagger()
-    sentences = [(start, end) for start, end in split_sentences(text) if end > start]
+    sentences = [
+        (start, min(start + LONGEST_PIECE, end))
+        for first, end in split_sentences(text)
+        for start in range(first, end, LONGEST_PIECE)
+    ]
     known_ids = knowledge_ids(len(text), known, tagger.knowledge_labels)
     # One BLAS thread, as for the character model (ner.predict): a second --jobs worker
     # holding the other core would otherwise stall every product.
