@@ -3,9 +3,9 @@
 
 For each adversarial unit (a long run of one character or pattern, see
 `fuzz.ADVERSARIAL_UNITS`) it times `zhextract.extract` on texts of each size (the least of
-`--repeat` timings) and prints the growth exponent between consecutive sizes (log of the
-time ratio over log of the size ratio: 1 is linear, 2 quadratic); a run over the time limit
-is shown as `>LIMIT`. Then, for each `--rss-mb`, a fresh process writes the record of one
+`--repeat` timings, fewer once they add up to REPEAT_SECONDS) and prints the growth
+exponent between consecutive sizes (log of the time ratio over log of the size ratio: 1 is
+linear, 2 quadratic); a run over the time limit is shown as `>LIMIT`. Then, for each `--rss-mb`, a fresh process writes the record of one
 document of that many megabytes of corpus text (UTF-8 bytes) as `zhextract run` does and
 reports its peak RSS. Numbers go to stdout; nothing is asserted.
 """
@@ -26,6 +26,7 @@ from .fuzz import ADVERSARIAL_UNITS
 from .watchdog import DocumentTimeout, time_limit
 
 REPO = Path(__file__).resolve().parents[2]
+REPEAT_SECONDS = 20.0
 
 
 def unit_text(unit: str, size: int) -> str:
@@ -53,10 +54,11 @@ def exponent(small: tuple[int, float], large: tuple[int, float]) -> float:
 
 def best_time(text: str, seconds: float, repeat: int) -> float | None:
     """The least of `repeat` timings (one-off costs such as a first large allocation or
-    a BLAS thread pool starting would otherwise land on whichever size meets them first);
+    a BLAS thread pool starting would otherwise land on whichever size meets them first),
+    or of as many as REPEAT_SECONDS allow once one is done (a long timing varies less);
     None past `seconds`."""
-    timings = []
-    for _ in range(repeat):
+    timings: list[float] = []
+    while len(timings) < repeat and (not timings or sum(timings) < REPEAT_SECONDS):
         took = time_extract(text, seconds)
         if took is None:
             return None
