@@ -95,7 +95,7 @@ def _decode_group(
             candidates[ended, :, OUTSIDE] = best[ended] + after[ended]
         pointers = candidates.argmax(axis=1)
         back[:, step] = pointers
-        best = np.take_along_axis(candidates, pointers[:, None, :], axis=1)[:, 0] + scores[:, step]
+        best = candidates.max(axis=1) + scores[:, step]  # the scores the pointers point at
     best = best + np.where((lengths == length)[:, None], after, 0)
     path = np.zeros((len(firsts), length), dtype=np.int64)
     path[:, -1] = best.argmax(axis=1)
