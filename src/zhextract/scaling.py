@@ -26,7 +26,7 @@ from .fuzz import ADVERSARIAL_UNITS
 from .watchdog import DocumentTimeout, time_limit
 
 REPO = Path(__file__).resolve().parents[2]
-REPEAT_SECONDS = 20.0
+REPEAT_SECONDS = 60.0
 
 
 def unit_text(unit: str, size: int) -> str:
