@@ -105,7 +105,12 @@ READING_THREADS = 8  # URL inputs of a partition fetched at once
 # to the system at once; the pipeline allocates and frees so much that this made it about
 # 1.5x slower on the bench machine. Workers of a remote cluster need the same setting in
 # their Dask configuration (README, "Scaling out").
-WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+# Dask's statistical profiler also samples every worker thread's stack each 10 ms, taking
+# the GIL from the document being processed.
+WORKER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.profile.enabled": False,
+}
 WORKER_DIED = "worker process died"  # the local engine's words for the same event
 PART_NAME = "part-{index:05d}.jsonl"
 
