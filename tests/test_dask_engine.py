@@ -26,7 +26,7 @@ import cloudpickle  # noqa: E402
 import dask  # noqa: E402
 import dask.bag  # noqa: E402
 import object_store_fs  # noqa: E402
-from distributed import Client, LocalCluster, WorkerPlugin  # noqa: E402
+from distributed import Client, LocalCluster, Worker, WorkerPlugin  # noqa: E402
 from test_batch import output_files, read_summary  # noqa: E402
 from test_cli import error_lines, run_cli  # noqa: E402
 
@@ -514,7 +514,23 @@ def test_local_workers_run_without_dask_memory_trimming(client: Client) -> None:
         pytest.skip("MALLOC_TRIM_THRESHOLD_ is set for this process, and so for its workers")
     values = client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values()
     assert list(values) == [None, None]
-    assert dask.config.get("distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_") == 65536
+
+
+def test_local_workers_run_without_the_statistical_profiler(client: Client) -> None:
+    """Also a worker that replaced a killed one (earlier tests kill some)."""
+
+    def profiling(dask_worker: Worker) -> bool:
+        return "profile" in dask_worker.periodic_callbacks
+
+    assert list(client.run(profiling).values()) == [False, False]
+
+
+def test_the_worker_configuration_holds_while_the_cluster_is_open() -> None:
+    setting = "distributed.worker.profile.enabled"
+    before = dask.config.get(setting)  # False while the module's cluster is open
+    with dask_engine.local_cluster(1):
+        assert dask.config.get(setting) is False
+    assert dask.config.get(setting) is before
 
 
 POISON_NAME = "poison.txt"

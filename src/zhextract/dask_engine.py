@@ -478,16 +478,22 @@ def dask_client(scheduler: str | None = None, stream: IO[str] | None = None) -> 
         yield client
 
 
-def local_cluster(workers: int | None = None, dashboard: bool = False) -> LocalCluster:
-    """A cluster on this machine: `workers` single-threaded worker processes (default one
-    per core), started without Dask's memory trimming (`WORKER_CONFIG`)."""
-    with dask.config.set(WORKER_CONFIG):
-        return LocalCluster(
+@contextmanager
+def local_cluster(workers: int | None = None, dashboard: bool = False) -> Iterator[LocalCluster]:
+    """A cluster on this machine, open for the context: `workers` single-threaded worker
+    processes (default one per core), started with `WORKER_CONFIG`. The configuration holds
+    in this process while the cluster is open, as a worker that replaces a dead one reads
+    it then."""
+    with (
+        dask.config.set(WORKER_CONFIG),
+        LocalCluster(
             n_workers=workers or local_worker_count(),
             threads_per_worker=1,
             processes=True,
             dashboard_address=":8787" if dashboard else None,
-        )
+        ) as cluster,
+    ):
+        yield cluster
 
 
 def _has_dashboard() -> bool:
