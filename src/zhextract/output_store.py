@@ -133,10 +133,6 @@ class OutputStore(ABC):
         """Copy a file made by `spill` to `out`, then delete it."""
 
     @abstractmethod
-    def read_text(self, name: str) -> str | None:
-        """The file's text, or None if it is missing or unreadable."""
-
-    @abstractmethod
     def open_read(self, name: str) -> AbstractContextManager[BinaryIO | None]:
         """The file opened for reading with seeks (on an object store, each read is a
         ranged download), or None if it is missing or unreadable."""
@@ -198,12 +194,6 @@ class LocalStore(OutputStore):
         with (self.folder / spilled).open("rb") as lines:
             shutil.copyfileobj(lines, out, COPY_BLOCK)
         (self.folder / spilled).unlink()
-
-    def read_text(self, name: str) -> str | None:
-        try:
-            return (self.folder / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
 
     @contextmanager
     def open_read(self, name: str) -> Iterator[BinaryIO | None]:
@@ -303,13 +293,6 @@ class FsspecStore(OutputStore):
         with self.filesystem.open(self._path(spilled), "rb") as lines:
             shutil.copyfileobj(lines, out, COPY_BLOCK)
         self.filesystem.rm_file(self._path(spilled))
-
-    def read_text(self, name: str) -> str | None:
-        try:
-            data: bytes = self.filesystem.cat_file(self._path(name))
-            return data.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
 
     @contextmanager
     def open_read(self, name: str) -> Iterator[BinaryIO | None]:
