@@ -78,6 +78,7 @@ def test_a_long_record_is_read_at_its_two_ends_only() -> None:
         b'{"source": {"path": "a.txt"}, "text": "abc", "spans": [1, 2',  # cut in the tail
         b'["source", "text"]',
         b'{"source": "a.txt", "text": ""}',  # source is not an object
+        b'{"source": {"path": ["a.txt"]}, "text": ""}',  # a path that is not a string
         b'{"source": {"path": "a.txt"} "text": ""}',  # a missing comma
     ],
 )

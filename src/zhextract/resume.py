@@ -70,8 +70,8 @@ def read_stamp(handle: BinaryIO, start: int = 0, end: int | None = None) -> Stam
     if fields is None or omitted is None:
         return None
     source = fields.get("source")
-    if not isinstance(source, dict):
-        return None
+    if not isinstance(source, dict) or not isinstance(source.get("path"), str | None):
+        return None  # the path is a key of `EarlierLines.records`
     return Stamp(
         source.get("path"),
         source.get("sha256"),
