@@ -624,8 +624,8 @@ def process_job(
     pipeline: Pipeline | None = None,
 ) -> Outcome:
     """Read, process and write one document; any failure becomes the outcome's error.
-    `previous` is the document's line in an earlier records.jsonl (jsonl resume); the
-    pipeline is the one loaded for this process unless given."""
+    `previous` is where the document's line of an earlier jsonl run is, with its stamp
+    (jsonl resume); the pipeline is the one loaded for this process unless given."""
     if job.error is not None:
         return Outcome(job.display, None, error=job.error)
     if pipeline is None:

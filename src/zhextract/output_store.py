@@ -328,13 +328,9 @@ class FsspecStore(OutputStore):
         except (FileNotFoundError, NotADirectoryError):
             return
         top = self.root.lstrip("/") + "/"
-        stale = [
-            path
-            for path in map(str, listed)
-            if path.lstrip("/").startswith(top)
-            and "/" not in path.lstrip("/")[len(top) :]
-            and is_our_temporary(path.rsplit("/", 1)[-1])
-        ]
+        names = {path: path.lstrip("/").removeprefix(top) for path in map(str, listed)}
+        # A name with "/" is in a subfolder, or not under the root at all.
+        stale = [path for path, name in names.items() if "/" not in name and is_our_temporary(name)]
         if stale:
             self.filesystem.rm(stale)
 

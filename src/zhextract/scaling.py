@@ -5,9 +5,10 @@ For each adversarial unit (a long run of one character or pattern, see
 `fuzz.ADVERSARIAL_UNITS`) it times `zhextract.extract` on texts of each size (the least of
 `--repeat` timings, fewer once they add up to REPEAT_SECONDS) and prints the growth
 exponent between consecutive sizes (log of the time ratio over log of the size ratio: 1 is
-linear, 2 quadratic); a run over the time limit is shown as `>LIMIT`. Then, for each `--rss-mb`, a fresh process writes the record of one
-document of that many megabytes of corpus text (UTF-8 bytes) as `zhextract run` does and
-reports its peak RSS. Numbers go to stdout; nothing is asserted.
+linear, 2 quadratic); a run over the time limit is shown as `>LIMIT`. Then, for each
+`--rss-mb`, a fresh process writes the record of one document of that many megabytes of
+corpus text (UTF-8 bytes) as `zhextract run` does and reports its peak RSS. Numbers go to
+stdout; nothing is asserted.
 """
 
 from __future__ import annotations
